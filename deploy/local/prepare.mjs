@@ -1,0 +1,61 @@
+// What `npm start` and `npm test` do first on any machine: install the npm dependencies when they are
+// missing or stale, and build. Imports nothing outside Node, since node_modules may be absent.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+export function run(cmd, args, options = {}) {
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', ...options });
+  return r.status ?? 1;
+}
+
+function readJson(file) {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Why node_modules does not match package-lock.json, or null when it does. npm keeps what it installed
+ * in node_modules/.package-lock.json; comparing contents (not mtimes) survives clones and checkouts.
+ */
+export function dependenciesStale() {
+  const lock = readJson(path.join(root, 'package-lock.json'))?.packages;
+  const installed = readJson(path.join(root, 'node_modules', '.package-lock.json'))?.packages;
+  if (!installed) return 'node_modules is missing';
+  if (!lock) return null;
+  for (const [key, want] of Object.entries(lock)) {
+    if (key === '') continue;
+    const have = installed[key];
+    // Optional packages for other platforms (swc, esbuild binaries) are legitimately absent.
+    if (!have) {
+      if (want.optional) continue;
+      return `${key} is not installed`;
+    }
+    if ((have.version ?? have.resolved) !== (want.version ?? want.resolved)) {
+      return `${key} is ${have.version ?? have.resolved}, the lock file wants ${want.version ?? want.resolved}`;
+    }
+  }
+  return null;
+}
+
+export function ensureDependencies() {
+  const reason = dependenciesStale();
+  if (!reason) return;
+  process.stderr.write(`[local] installing npm dependencies (npm ci: ${reason})\n`);
+  if (run('npm', ['ci', '--no-audit', '--no-fund']) !== 0) throw new Error('npm ci failed');
+}
+
+/** `tsc -b`: incremental, so a second run without changes takes a few seconds. */
+export function build() {
+  process.stderr.write('[local] building (tsc -b)\n');
+  const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+  if (run(process.execPath, [tsc, '-b', 'tsconfig.json']) !== 0) {
+    throw new Error('the build failed (tsc -b tsconfig.json, errors above)');
+  }
+}

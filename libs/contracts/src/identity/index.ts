@@ -1,0 +1,141 @@
+// Identity: operators (tenants), users, one-time codes, sessions, roles, devices, the SMS port.
+import { z } from 'zod';
+import { ROLES } from '../common/context.js';
+import { moneySchema } from '../common/money.js';
+import { phoneSchema } from '../common/phone.js';
+
+export const IDENTITY_SUBJECTS = {
+  requestOtp: 'identity.otp.request',
+  verifyOtp: 'identity.otp.verify',
+  login: 'identity.login',
+  refresh: 'identity.refresh',
+  logout: 'identity.logout',
+  deviceToken: 'identity.device.token',
+  /** The public keys that verify access tokens (JWKS). */
+  keys: 'identity.keys',
+  /** Every operator with its hosts, for the gateway's operator resolution (internal). */
+  listOperators: 'identity.operators.list',
+  me: 'identity.me',
+  devSms: 'identity.dev.sms.list',
+  /** Other services ask identity to text a user; they never hold phone numbers. */
+  notify: 'identity.notify',
+} as const;
+
+export const requestOtpSchema = z.object({ phone: phoneSchema });
+export type RequestOtp = z.infer<typeof requestOtpSchema>;
+export interface OtpChallenge {
+  challengeId: string;
+  expiresAt: string;
+}
+
+export const verifyOtpSchema = z.object({
+  challengeId: z.string().min(1).max(100),
+  code: z.string().regex(/^\d{6}$/, 'six digits'),
+});
+export type VerifyOtp = z.infer<typeof verifyOtpSchema>;
+
+export const loginSchema = z.object({ phone: phoneSchema, password: z.string().min(1).max(200) });
+export type Login = z.infer<typeof loginSchema>;
+
+export const refreshSchema = z.object({ refreshToken: z.string().min(1).max(500) });
+export const deviceTokenSchema = z.object({
+  clientId: z.string().min(1).max(200),
+  clientSecret: z.string().min(1).max(500),
+});
+
+export interface SessionUser {
+  id: string;
+  phone: string;
+  roles: (typeof ROLES)[number][];
+  profileComplete: boolean;
+}
+
+export interface TokenResponse {
+  accessToken: string;
+  refreshToken: string;
+  expiresIn: number;
+  user: SessionUser;
+}
+
+export interface DeviceTokenResponse {
+  accessToken: string;
+  expiresIn: number;
+}
+
+/** Claims of an access token (JWT, ES256, signed by identity, verified by the gateway with identity.keys). */
+export interface AccessTokenClaims {
+  sub: string;
+  /** The operator id the token was issued for. */
+  op: string;
+  kind: 'user' | 'device';
+  roles: (typeof ROLES)[number][];
+  /** Zones a device is limited to. */
+  zones?: string[];
+  /** Session family id (users). */
+  sid?: string;
+}
+export const ACCESS_TOKEN_ISSUER = 'parking-identity';
+export const ACCESS_TOKEN_AUDIENCE = 'parking-gateway';
+
+export interface PublicKeySet {
+  keys: Record<string, unknown>[];
+}
+
+export const operatorSchema = z.object({
+  id: z.string(),
+  slug: z.string().regex(/^[a-z0-9][a-z0-9-]{1,40}$/),
+  name: z.string().min(1).max(200),
+  organisationNumber: z.string().min(1).max(40),
+  address: z.string().min(1).max(300),
+  hosts: z.array(z.string().min(1).max(253)).max(20),
+  smsSender: z.string().min(1).max(11),
+  psp: z.object({ provider: z.string().min(1).max(40), account: z.string().min(1).max(200) }),
+  sanction: z.object({ amount: moneySchema, dueDays: z.number().int().min(1).max(365) }),
+});
+export type Operator = z.infer<typeof operatorSchema>;
+
+export interface OperatorList {
+  items: Operator[];
+  /** The default operator's id (DEFAULT_OPERATOR, created at start-up if missing). */
+  defaultOperatorId: string;
+}
+
+export interface Me {
+  id: string;
+  phone: string;
+  name: string | null;
+  email: string | null;
+  address: string | null;
+  hasPassword: boolean;
+  operator: string;
+  roles: (typeof ROLES)[number][];
+}
+
+export interface DevSms {
+  id: string;
+  phone: string;
+  operator: string;
+  text: string;
+  sentAt: string;
+}
+
+export const notifySchema = z.object({
+  userId: z.string(),
+  template: z.string(),
+  params: z.record(z.string(), z.unknown()).default({}),
+});
+export type Notify = z.infer<typeof notifySchema>;
+
+/** Integration events published on `parking.identity.<type>`. */
+export const IDENTITY_EVENTS = {
+  operatorChanged: 'parking.identity.OperatorChanged',
+  deviceRevoked: 'parking.identity.DeviceRevoked',
+  userErased: 'parking.identity.UserErased',
+} as const;
+export interface OperatorChanged {
+  operator: Operator;
+}
+export interface DeviceRevoked {
+  deviceId: string;
+  revokedAt: string;
+}

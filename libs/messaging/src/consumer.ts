@@ -1,0 +1,285 @@
+// A durable JetStream pull consumer with explicit acks. Each event is handled in one PostgreSQL
+// transaction together with its inbox row, so a redelivered event changes nothing; a handler that keeps
+// failing is retried with growing delays and, past its maximum deliveries, lands in the dead-letter
+// table (logged), never silently dropped.
+import {
+  AckPolicy,
+  DeliverPolicy,
+  jetstream,
+  jetstreamManager,
+  type ConsumerMessages,
+  type JsMsg,
+} from '@nats-io/jetstream';
+import { nanos, type NatsConnection } from '@nats-io/transport-node';
+import { context as otelContext, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { HEADERS } from '@parking/contracts';
+import type pg from 'pg';
+import client from 'prom-client';
+import { PARKING_STREAM, quietLogger, type MessagingLogger } from './nats.js';
+import { extractTraceContext } from './trace-headers.js';
+import type { ConsumedEvent } from './types.js';
+
+function once<T>(name: string, make: () => T): T {
+  return (client.register.getSingleMetric(name) as T | undefined) ?? make();
+}
+const consumed = once(
+  'messaging_consumed_total',
+  () =>
+    new client.Counter({
+      name: 'messaging_consumed_total',
+      help: 'Events consumed',
+      labelNames: ['consumer', 'outcome'],
+    }),
+);
+const deadLetters = once(
+  'messaging_dead_letters_total',
+  () =>
+    new client.Counter({
+      name: 'messaging_dead_letters_total',
+      help: 'Events dead-lettered',
+      labelNames: ['consumer'],
+    }),
+);
+const handleDuration = once(
+  'messaging_handle_duration_seconds',
+  () =>
+    new client.Histogram({
+      name: 'messaging_handle_duration_seconds',
+      help: 'Time to handle one event',
+      labelNames: ['consumer'],
+      buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
+    }),
+);
+const lagGauge = once(
+  'messaging_consumer_lag',
+  () =>
+    new client.Gauge({
+      name: 'messaging_consumer_lag',
+      help: 'Events not yet acknowledged',
+      labelNames: ['consumer'],
+    }),
+);
+
+const tracer = trace.getTracer('messaging');
+
+export interface DurableConsumerOptions {
+  nc: NatsConnection;
+  pool: pg.Pool;
+  durable: string;
+  filterSubject: string;
+  handle: (event: ConsumedEvent, tx: pg.PoolClient) => Promise<void>;
+  stream?: string;
+  maxDeliver?: number;
+  ackWaitMs?: number;
+  maxAckPending?: number;
+  batchSize?: number;
+  deliverPolicy?: 'all' | 'new';
+  logger?: MessagingLogger;
+}
+
+export class DurableConsumer {
+  private running = false;
+  private messages: ConsumerMessages | null = null;
+  private loop: Promise<void> | null = null;
+  private lagTimer: NodeJS.Timeout | null = null;
+  private readonly logger: MessagingLogger;
+  private readonly stream: string;
+  private readonly maxDeliver: number;
+
+  constructor(private readonly options: DurableConsumerOptions) {
+    this.logger = options.logger ?? quietLogger;
+    this.stream = options.stream ?? PARKING_STREAM;
+    this.maxDeliver = options.maxDeliver ?? 5;
+  }
+
+  isRunning(): boolean {
+    return this.running;
+  }
+
+  async start(): Promise<void> {
+    if (this.running) return;
+    await this.ensureConsumer();
+    this.running = true;
+    this.loop = this.run();
+    this.lagTimer = setInterval(() => void this.lag().catch(() => {}), 5_000);
+    this.lagTimer.unref();
+  }
+
+  /** Stops pulling and waits for the event in hand to be handled and acknowledged. */
+  async stop(): Promise<void> {
+    this.running = false;
+    if (this.lagTimer) clearInterval(this.lagTimer);
+    this.messages?.stop();
+    await this.loop;
+  }
+
+  async lag(): Promise<number> {
+    const jsm = await jetstreamManager(this.options.nc);
+    const info = await jsm.consumers.info(this.stream, this.options.durable);
+    const n = info.num_pending + info.num_ack_pending;
+    lagGauge.set({ consumer: this.options.durable }, n);
+    return n;
+  }
+
+  private async ensureConsumer(): Promise<void> {
+    const jsm = await jetstreamManager(this.options.nc);
+    const config = {
+      durable_name: this.options.durable,
+      ack_policy: AckPolicy.Explicit,
+      filter_subject: this.options.filterSubject,
+      max_deliver: this.maxDeliver + 1, // the last delivery is the one we dead-letter and terminate
+      ack_wait: nanos(this.options.ackWaitMs ?? 30_000),
+      max_ack_pending: this.options.maxAckPending ?? 1,
+      deliver_policy: this.options.deliverPolicy === 'new' ? DeliverPolicy.New : DeliverPolicy.All,
+    };
+    try {
+      await jsm.consumers.info(this.stream, this.options.durable);
+      const { durable_name: _d, deliver_policy: _p, filter_subject: _f, ...changeable } = config;
+      await jsm.consumers.update(this.stream, this.options.durable, changeable);
+    } catch (err) {
+      if (!/not found/i.test(String((err as Error).message))) throw err;
+      await jsm.consumers.add(this.stream, config);
+    }
+  }
+
+  private async run(): Promise<void> {
+    const js = jetstream(this.options.nc);
+    while (this.running) {
+      try {
+        const consumer = await js.consumers.get(this.stream, this.options.durable);
+        this.messages = await consumer.consume({ max_messages: this.options.batchSize ?? 64 });
+        if (!this.running) this.messages.stop();
+        for await (const msg of this.messages) {
+          await this.process(msg);
+          if (!this.running) {
+            this.messages.stop();
+            break;
+          }
+        }
+      } catch (err) {
+        if (!this.running) break;
+        this.logger.warn({ err, consumer: this.options.durable }, 'consumer interrupted; resuming');
+        await new Promise((r) => setTimeout(r, 500));
+        await this.ensureConsumer().catch(() => {});
+      }
+    }
+  }
+
+  private decode(msg: JsMsg): ConsumedEvent {
+    const h = msg.headers;
+    const get = (k: string) => h?.get(k) || undefined;
+    return {
+      eventId: get('Nats-Msg-Id') ?? `${this.stream}:${msg.seq}`,
+      type: get(HEADERS.eventType) ?? msg.subject.split('.').pop() ?? '',
+      subject: msg.subject,
+      streamId: get(HEADERS.streamId) ?? '',
+      streamVersion: Number(get(HEADERS.streamVersion) ?? 0),
+      schemaVersion: Number(get(HEADERS.schemaVersion) ?? 1),
+      operatorId: get(HEADERS.operatorId) ?? '',
+      correlationId: get(HEADERS.correlationId),
+      causationId: get(HEADERS.causationId),
+      traceparent: get(HEADERS.traceparent),
+      data: msg.json(),
+      deliveryCount: msg.info.deliveryCount,
+      streamSequence: msg.seq,
+    };
+  }
+
+  private async process(msg: JsMsg): Promise<void> {
+    const durable = this.options.durable;
+    let event: ConsumedEvent;
+    try {
+      event = this.decode(msg);
+    } catch (err) {
+      await this.deadLetter(msg, err);
+      return;
+    }
+    const parent = extractTraceContext(msg.headers);
+    const span = tracer.startSpan(`consume ${msg.subject}`, { kind: SpanKind.CONSUMER }, parent);
+    const timer = handleDuration.startTimer({ consumer: durable });
+    const tx = await this.options.pool.connect().catch((err) => {
+      span.end();
+      throw err;
+    });
+    try {
+      await tx.query('begin');
+      const fresh = await tx.query(
+        'insert into messaging.inbox (consumer, event_id) values ($1, $2) on conflict do nothing',
+        [durable, isUuid(event.eventId) ? event.eventId : uuidOfSequence(event.streamSequence)],
+      );
+      if (fresh.rowCount === 0) {
+        await tx.query('commit');
+        msg.ack();
+        consumed.inc({ consumer: durable, outcome: 'duplicate' });
+        return;
+      }
+      await otelContext.with(trace.setSpan(parent, span), () => this.options.handle(event, tx));
+      await tx.query('commit');
+      msg.ack();
+      consumed.inc({ consumer: durable, outcome: 'ok' });
+    } catch (err) {
+      await tx.query('rollback').catch(() => {});
+      span.setStatus({ code: SpanStatusCode.ERROR, message: String((err as Error).message) });
+      if (event.deliveryCount >= this.maxDeliver) {
+        await this.deadLetter(msg, err, event);
+      } else {
+        this.logger.warn(
+          {
+            err,
+            consumer: durable,
+            subject: msg.subject,
+            eventId: event.eventId,
+            delivery: event.deliveryCount,
+          },
+          'event handler failed; will retry',
+        );
+        msg.nak(Math.min(200 * 2 ** event.deliveryCount, 30_000));
+        consumed.inc({ consumer: durable, outcome: 'retry' });
+      }
+    } finally {
+      tx.release();
+      timer();
+      span.end();
+    }
+  }
+
+  private async deadLetter(msg: JsMsg, err: unknown, event?: ConsumedEvent): Promise<void> {
+    const durable = this.options.durable;
+    const headers: Record<string, string[]> = {};
+    for (const key of msg.headers?.keys() ?? []) headers[key] = msg.headers!.values(key);
+    await this.options.pool.query(
+      `insert into messaging.dead_letters (consumer, subject, event_id, stream_sequence, headers, payload, error, deliveries)
+       values ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [
+        durable,
+        msg.subject,
+        event?.eventId ?? null,
+        msg.seq,
+        JSON.stringify(headers),
+        msg.string(),
+        err instanceof Error ? `${err.message}\n${err.stack ?? ''}` : String(err),
+        msg.info.deliveryCount,
+      ],
+    );
+    this.logger.error(
+      {
+        err,
+        consumer: durable,
+        subject: msg.subject,
+        eventId: event?.eventId,
+        deliveries: msg.info.deliveryCount,
+      },
+      'event dead-lettered after its last delivery',
+    );
+    deadLetters.inc({ consumer: durable });
+    consumed.inc({ consumer: durable, outcome: 'dead_letter' });
+    msg.term();
+  }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const isUuid = (s: string) => UUID.test(s);
+function uuidOfSequence(seq: number): string {
+  const hex = seq.toString(16).padStart(12, '0');
+  return `00000000-0000-4000-8000-${hex}`;
+}

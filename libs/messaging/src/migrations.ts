@@ -1,0 +1,30 @@
+// The messaging tables in every consuming service's database: the inbox (what was handled) and dead letters.
+import type { Migration } from '@parking/event-store';
+
+export const messagingMigrations: Migration[] = [
+  {
+    id: 'messaging_001_inbox_dead_letters',
+    sql: `
+      create schema if not exists messaging;
+      create table messaging.inbox (
+        consumer text not null,
+        event_id uuid not null,
+        processed_at timestamptz not null default now(),
+        primary key (consumer, event_id)
+      );
+      create table messaging.dead_letters (
+        id bigserial primary key,
+        consumer text not null,
+        subject text not null,
+        event_id text,
+        stream_sequence bigint,
+        headers jsonb not null,
+        payload text not null,
+        error text not null,
+        deliveries int not null,
+        failed_at timestamptz not null default now(),
+        resolved_at timestamptz
+      );
+    `,
+  },
+];

@@ -1,0 +1,16 @@
+// The agreement service's Nest module: its NATS controllers, given the dependencies built at start.
+import { Module, type DynamicModule } from '@nestjs/common';
+import { AgreementCommandsController } from './commands/agreement-commands.controller.js';
+import { DEPS, type Deps } from './deps.js';
+import { AgreementsQueryController } from './projections/agreements/agreements.controller.js';
+
+@Module({})
+export class AgreementModule {
+  static register(deps: Deps): DynamicModule {
+    return {
+      module: AgreementModule,
+      controllers: [AgreementCommandsController, AgreementsQueryController],
+      providers: [{ provide: DEPS, useValue: deps }],
+    };
+  }
+}

@@ -1,0 +1,6 @@
+// The agreement service's entry point: tracing first, then everything else.
+import { startTracing } from '@parking/platform/tracing';
+
+startTracing({ serviceName: 'agreement' });
+const { bootstrap } = await import('./bootstrap.js');
+await bootstrap();

@@ -1,0 +1,35 @@
+// The agreement service's own tables (the event store and messaging bring theirs).
+import type { Migration } from '@parking/event-store';
+
+export const migrations: Migration[] = [
+  {
+    id: 'agreement_001_read_models',
+    sql: `
+      create table agreements (
+        operator_id text not null,
+        id uuid primary key,
+        user_id text not null,
+        product_id text not null,
+        employee_number text,
+        status text not null,
+        state jsonb not null,
+        view jsonb not null,
+        created_at timestamptz not null,
+        stream_version int not null
+      );
+      create index agreements_by_user on agreements (operator_id, user_id, created_at desc);
+      create index agreements_by_employee on agreements (operator_id, product_id, employee_number)
+        where employee_number is not null;
+
+      create table idempotency_keys (
+        operator_id text not null,
+        user_id text not null,
+        key text not null,
+        request_hash text not null,
+        agreement_id uuid not null,
+        created_at timestamptz not null default now(),
+        primary key (operator_id, user_id, key)
+      );
+    `,
+  },
+];

@@ -1,0 +1,15 @@
+// The catalogue service's Nest module.
+import { Module, type DynamicModule } from '@nestjs/common';
+import { CatalogueController } from './catalogue.controller.js';
+import { DEPS, type Deps } from './deps.js';
+
+@Module({})
+export class CatalogueModule {
+  static register(deps: Deps): DynamicModule {
+    return {
+      module: CatalogueModule,
+      controllers: [CatalogueController],
+      providers: [{ provide: DEPS, useValue: deps }],
+    };
+  }
+}

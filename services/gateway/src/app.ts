@@ -1,0 +1,63 @@
+// Builds the gateway's HTTP app (not yet listening): Fastify with the 64 KiB body limit, request ids,
+// problem+json for every failure, CORS, health, metrics, OpenAPI and the API controllers.
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { NestPinoLogger, registerOperationalRoutes } from '@parking/platform';
+import type { FastifyInstance } from 'fastify';
+import type { Deps } from './deps.js';
+import { API_CONTROLLERS, GatewayModule } from './gateway.module.js';
+import { ProblemFilter } from './http/problem.filter.js';
+import { requestIdOf } from './http/request-id.js';
+import { registerRequestLog } from './http/request-log.js';
+import { docsPage } from './openapi/docs-page.js';
+import { openApiDocument } from './openapi/openapi.js';
+
+export const BODY_LIMIT = 64 * 1024;
+const CORS_HEADERS = [
+  'authorization',
+  'x-operator',
+  'idempotency-key',
+  'content-type',
+  'if-none-match',
+  'x-request-id',
+  'traceparent',
+  'tracestate',
+];
+
+export async function createGatewayApp(deps: Deps): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: BODY_LIMIT,
+    // Fastify takes a hop count too; the adapter's option type leaves numbers out.
+    trustProxy: deps.config.TRUST_PROXY as boolean | string[],
+    genReqId: requestIdOf,
+    logger: false,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.register(deps), adapter, {
+    logger: new NestPinoLogger(deps.logger.child({ component: 'nest' })),
+  });
+  const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
+
+  fastify.addHook('onSend', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+  });
+  registerRequestLog(fastify, deps.logger);
+  registerOperationalRoutes(fastify, deps.health);
+
+  const document = openApiDocument(API_CONTROLLERS);
+  const page = docsPage(document);
+  fastify.get('/openapi.json', async () => document);
+  fastify.get('/docs', async (_req, reply) => reply.type('text/html; charset=utf-8').send(page));
+
+  if (deps.config.CORS_ORIGINS.length) {
+    app.enableCors({
+      origin: deps.config.CORS_ORIGINS,
+      allowedHeaders: CORS_HEADERS,
+      exposedHeaders: ['x-request-id', 'retry-after', 'etag', 'location'],
+      methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+      maxAge: 600,
+    });
+  }
+  app.useGlobalFilters(new ProblemFilter(deps.logger));
+  await app.init();
+  return app;
+}

@@ -1,0 +1,19 @@
+// What the gateway's handlers need, provided once under DEPS.
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { RpcClient } from '@parking/messaging';
+import type { HealthRegistry, Logger } from '@parking/platform';
+import type { AccessTokenVerifier } from './auth/access-tokens.js';
+import type { Config } from './config.js';
+import type { OperatorDirectory } from './operators/operator-directory.js';
+
+export const DEPS = 'DEPS';
+
+export interface Deps {
+  config: Config;
+  logger: Logger;
+  nc: NatsConnection;
+  rpc: RpcClient;
+  operators: OperatorDirectory;
+  tokens: AccessTokenVerifier;
+  health: HealthRegistry;
+}

@@ -1,0 +1,32 @@
+// The gateway's Nest module: one controller per context, the global guard, and the dependencies.
+import { Module, type DynamicModule, type Type } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { DEPS, type Deps } from './deps.js';
+import { AuthGuard } from './http/auth.guard.js';
+import { AgreementController } from './routes/agreement/agreement.controller.js';
+import { CatalogueController } from './routes/catalogue/catalogue.controller.js';
+import { EnforcementController } from './routes/enforcement/enforcement.controller.js';
+import { IdentityController } from './routes/identity/identity.controller.js';
+import { PaymentController } from './routes/payment/payment.controller.js';
+
+export const API_CONTROLLERS: Type[] = [
+  IdentityController,
+  CatalogueController,
+  PaymentController,
+  AgreementController,
+  EnforcementController,
+];
+
+@Module({})
+export class GatewayModule {
+  static register(deps: Deps): DynamicModule {
+    return {
+      module: GatewayModule,
+      controllers: API_CONTROLLERS,
+      providers: [
+        { provide: DEPS, useValue: deps },
+        { provide: APP_GUARD, useClass: AuthGuard },
+      ],
+    };
+  }
+}

@@ -1,0 +1,89 @@
+// Catalogue routes: the operator's public reads (cities, locations with zones, products on sale, terms),
+// cacheable per operator with ETags.
+import { Controller, Get, Inject, Param, Req, Res } from '@nestjs/common';
+import { parseOrThrow, type RequestContext } from '@parking/contracts';
+import {
+  CATALOGUE_SUBJECTS,
+  getProductSchema,
+  getTermsSchema,
+  listLocationsSchema,
+  listProductsSchema,
+  type City,
+  type Items,
+  type Location,
+  type Product,
+  type Terms,
+} from '@parking/contracts/catalogue';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { DEPS, type Deps } from '../../deps.js';
+import { sendCacheable } from '../../http/cacheable.js';
+import { Ctx } from '../../http/gateway-request.js';
+import { ApiDoc } from '../../openapi/api-doc.js';
+import { withCursor } from '../lists.js';
+
+const tag = 'Catalogue';
+const cacheable = { 200: 'OK (cacheable per operator)', 304: 'Not modified (If-None-Match)' };
+
+@Controller('v1')
+export class CatalogueController {
+  constructor(@Inject(DEPS) private readonly deps: Deps) {}
+
+  @Get('cities')
+  @ApiDoc({ tag, summary: "The operator's cities", responses: cacheable })
+  async cities(@Ctx() ctx: RequestContext, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+    const list = await this.deps.rpc.request<Items<City>>(CATALOGUE_SUBJECTS.listCities, {}, ctx);
+    return sendCacheable(req, reply, ctx.operatorId, withCursor(list));
+  }
+
+  @Get('cities/:cityId/locations')
+  @ApiDoc({ tag, summary: "A city's locations with their zones", responses: cacheable })
+  async locations(
+    @Param('cityId') cityId: string,
+    @Ctx() ctx: RequestContext,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
+    const request = parseOrThrow(listLocationsSchema, { cityId });
+    const list = await this.deps.rpc.request<Items<Location>>(CATALOGUE_SUBJECTS.listLocations, request, ctx);
+    return sendCacheable(req, reply, ctx.operatorId, withCursor(list));
+  }
+
+  @Get('locations/:locationId/products')
+  @ApiDoc({ tag, summary: "A location's products on sale", responses: cacheable })
+  async products(
+    @Param('locationId') locationId: string,
+    @Ctx() ctx: RequestContext,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
+    const request = parseOrThrow(listProductsSchema, { locationId });
+    const list = await this.deps.rpc.request<Items<Product>>(CATALOGUE_SUBJECTS.listProducts, request, ctx);
+    return sendCacheable(req, reply, ctx.operatorId, withCursor(list));
+  }
+
+  @Get('products/:productId')
+  @ApiDoc({ tag, summary: 'A product', responses: cacheable })
+  async product(
+    @Param('productId') productId: string,
+    @Ctx() ctx: RequestContext,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
+    const request = parseOrThrow(getProductSchema, { productId });
+    const product = await this.deps.rpc.request<Product>(CATALOGUE_SUBJECTS.getProduct, request, ctx);
+    return sendCacheable(req, reply, ctx.operatorId, product);
+  }
+
+  @Get('terms/:termsId')
+  @ApiDoc({ tag, summary: 'A version of the terms', responses: cacheable })
+  async terms(
+    @Param('termsId') termsId: string,
+    @Ctx() ctx: RequestContext,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
+    const request = parseOrThrow(getTermsSchema, { termsId });
+    const terms = await this.deps.rpc.request<Terms>(CATALOGUE_SUBJECTS.getTerms, request, ctx);
+    return sendCacheable(req, reply, ctx.operatorId, terms);
+  }
+}

@@ -1,0 +1,122 @@
+// Identity routes: sign-in by SMS code or password, tokens, the profile, the request's operator and the
+// dev SMS inbox. Rate limits are identity's (it sees the client address in the context).
+import { Body, Controller, Get, HttpCode, Inject, Post, Query } from '@nestjs/common';
+import { AppError, normalisePhone, parseOrThrow, type RequestContext } from '@parking/contracts';
+import {
+  deviceTokenSchema,
+  IDENTITY_SUBJECTS,
+  loginSchema,
+  refreshSchema,
+  requestOtpSchema,
+  verifyOtpSchema,
+  type DevSms,
+  type DeviceTokenResponse,
+  type Me,
+  type Operator,
+  type OtpChallenge,
+  type TokenResponse,
+} from '@parking/contracts/identity';
+import { z } from 'zod';
+import { DEPS, type Deps } from '../../deps.js';
+import { AnyUser, NoOperator } from '../../http/access.js';
+import { Ctx, CurrentOperator } from '../../http/gateway-request.js';
+import { ApiDoc } from '../../openapi/api-doc.js';
+import { withCursor } from '../lists.js';
+
+const devSmsQuery = z.object({ phone: z.string().max(32).optional() });
+const tag = 'Identity';
+
+@Controller('v1')
+export class IdentityController {
+  constructor(@Inject(DEPS) private readonly deps: Deps) {}
+
+  @Post('auth/otp')
+  @HttpCode(202)
+  @ApiDoc({
+    tag,
+    summary: 'Send a sign-in code by SMS',
+    body: requestOtpSchema,
+    responses: { 202: 'Code sent' },
+  })
+  requestOtp(@Body() body: unknown, @Ctx() ctx: RequestContext) {
+    const request = parseOrThrow(requestOtpSchema, body);
+    return this.deps.rpc.request<OtpChallenge>(IDENTITY_SUBJECTS.requestOtp, request, ctx);
+  }
+
+  @Post('auth/otp/verify')
+  @HttpCode(200)
+  @ApiDoc({ tag, summary: 'Exchange the SMS code for tokens', body: verifyOtpSchema })
+  verifyOtp(@Body() body: unknown, @Ctx() ctx: RequestContext) {
+    const request = parseOrThrow(verifyOtpSchema, body);
+    return this.deps.rpc.request<TokenResponse>(IDENTITY_SUBJECTS.verifyOtp, request, ctx);
+  }
+
+  @Post('auth/login')
+  @HttpCode(200)
+  @ApiDoc({ tag, summary: 'Sign in with phone and password', body: loginSchema })
+  login(@Body() body: unknown, @Ctx() ctx: RequestContext) {
+    const request = parseOrThrow(loginSchema, body);
+    return this.deps.rpc.request<TokenResponse>(IDENTITY_SUBJECTS.login, request, ctx);
+  }
+
+  @Post('auth/refresh')
+  @HttpCode(200)
+  @ApiDoc({ tag, summary: 'New tokens for a refresh token', body: refreshSchema })
+  refresh(@Body() body: unknown, @Ctx() ctx: RequestContext) {
+    const request = parseOrThrow(refreshSchema, body);
+    return this.deps.rpc.request<Omit<TokenResponse, 'user'>>(IDENTITY_SUBJECTS.refresh, request, ctx);
+  }
+
+  @Post('auth/logout')
+  @HttpCode(204)
+  @AnyUser()
+  @ApiDoc({
+    tag,
+    summary: 'End the session of a refresh token',
+    body: refreshSchema,
+    responses: { 204: 'Signed out' },
+  })
+  async logout(@Body() body: unknown, @Ctx() ctx: RequestContext): Promise<void> {
+    const request = parseOrThrow(refreshSchema, body);
+    await this.deps.rpc.request(IDENTITY_SUBJECTS.logout, request, ctx);
+  }
+
+  @Post('auth/token')
+  @HttpCode(200)
+  @ApiDoc({ tag, summary: "A device's access token for its client credentials", body: deviceTokenSchema })
+  deviceToken(@Body() body: unknown, @Ctx() ctx: RequestContext) {
+    const request = parseOrThrow(deviceTokenSchema, body);
+    return this.deps.rpc.request<DeviceTokenResponse>(IDENTITY_SUBJECTS.deviceToken, request, ctx);
+  }
+
+  @Get('me')
+  @AnyUser()
+  @ApiDoc({ tag, summary: 'The signed-in person, with the roles held at the token’s operator' })
+  me(@Ctx() ctx: RequestContext) {
+    return this.deps.rpc.request<Me>(IDENTITY_SUBJECTS.me, {}, ctx);
+  }
+
+  @Get('operator')
+  @ApiDoc({ tag, summary: "The request's operator (seller and branding)" })
+  operator(@CurrentOperator() operator: Operator) {
+    const { slug, name, organisationNumber, address } = operator;
+    return { slug, name, organisationNumber, address };
+  }
+
+  @Get('dev/sms')
+  @NoOperator()
+  @ApiDoc({
+    tag,
+    summary: 'Dev mode only: the SMS inbox, newest first, for every operator',
+    query: devSmsQuery,
+  })
+  async devSms(@Query() query: unknown, @Ctx() ctx: RequestContext) {
+    if (this.deps.config.NODE_ENV === 'production')
+      throw new AppError('NOT_FOUND', 'No route GET /v1/dev/sms');
+    const { phone } = parseOrThrow(devSmsQuery, query);
+    const request = phone === undefined ? {} : { phone: normalisePhone(phone) ?? phone };
+    return withCursor(
+      await this.deps.rpc.request<{ items: DevSms[] }>(IDENTITY_SUBJECTS.devSms, request, ctx),
+    );
+  }
+}

@@ -1,0 +1,87 @@
+// Payment routes (customers): add a card (201 active / 202 3-D Secure challenge / 402 declined), confirm
+// the challenge, list cards; receipts.
+import { Body, Controller, Get, Headers, Inject, Param, Post, Res } from '@nestjs/common';
+import { parseOrThrow, type RequestContext } from '@parking/contracts';
+import {
+  addPaymentMethodSchema,
+  PAYMENT_SUBJECTS,
+  type PaymentMethod,
+  type Receipt,
+} from '@parking/contracts/payment';
+import type { FastifyReply } from 'fastify';
+import { z } from 'zod';
+import { DEPS, type Deps } from '../../deps.js';
+import { Roles } from '../../http/access.js';
+import { Ctx } from '../../http/gateway-request.js';
+import { idempotencyKeyOf } from '../../http/idempotency-key.js';
+import { ApiDoc } from '../../openapi/api-doc.js';
+import { withCursor } from '../lists.js';
+
+const tag = 'Payment methods';
+const confirmBody = z.object({ code: z.string().min(1).max(20) });
+const id = z.string().min(1).max(100);
+
+@Controller('v1')
+@Roles('customer')
+export class PaymentController {
+  constructor(@Inject(DEPS) private readonly deps: Deps) {}
+
+  @Post('payment-methods')
+  @ApiDoc({
+    tag,
+    summary: 'Add a card from a PSP token',
+    body: addPaymentMethodSchema,
+    responses: { 201: 'Added (active)', 202: 'Needs 3-D Secure (requires_action)' },
+  })
+  async add(
+    @Body() body: unknown,
+    @Headers('idempotency-key') key: string | undefined,
+    @Ctx() ctx: RequestContext,
+    @Res() reply: FastifyReply,
+  ) {
+    const request = { ...parseOrThrow(addPaymentMethodSchema, body), ...idempotencyKeyOf(key) };
+    const method = await this.deps.rpc.request<PaymentMethod>(PAYMENT_SUBJECTS.addMethod, request, ctx);
+    return reply.status(method.status === 'requires_action' ? 202 : 201).send(method);
+  }
+
+  @Post('payment-methods/:id/confirm')
+  @ApiDoc({ tag, summary: "Confirm a card's 3-D Secure challenge", body: confirmBody })
+  async confirm(
+    @Param('id') paymentMethodId: string,
+    @Body() body: unknown,
+    @Ctx() ctx: RequestContext,
+    @Res() reply: FastifyReply,
+  ) {
+    const { code } = parseOrThrow(confirmBody, body);
+    parseOrThrow(id, paymentMethodId, 'id');
+    const method = await this.deps.rpc.request<PaymentMethod>(
+      PAYMENT_SUBJECTS.confirmMethod,
+      { paymentMethodId, code },
+      ctx,
+    );
+    return reply.status(200).send(method);
+  }
+
+  @Get('payment-methods')
+  @ApiDoc({ tag, summary: "The customer's cards" })
+  async list(@Ctx() ctx: RequestContext) {
+    return withCursor(
+      await this.deps.rpc.request<{ items: PaymentMethod[] }>(PAYMENT_SUBJECTS.listMethods, {}, ctx),
+    );
+  }
+
+  @Get('receipts')
+  @ApiDoc({ tag: 'Receipts', summary: "The customer's receipts, newest first" })
+  async receipts(@Ctx() ctx: RequestContext) {
+    return withCursor(
+      await this.deps.rpc.request<{ items: Receipt[] }>(PAYMENT_SUBJECTS.listReceipts, {}, ctx),
+    );
+  }
+
+  @Get('receipts/:id')
+  @ApiDoc({ tag: 'Receipts', summary: 'A receipt' })
+  receipt(@Param('id') receiptId: string, @Ctx() ctx: RequestContext) {
+    parseOrThrow(id, receiptId, 'id');
+    return this.deps.rpc.request<Receipt>(PAYMENT_SUBJECTS.getReceipt, { receiptId }, ctx);
+  }
+}

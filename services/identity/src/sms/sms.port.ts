@@ -1,0 +1,72 @@
+// The SMS port: identity owns phone numbers and texts people through it. A real SMS gateway plugs in
+// behind it; in dev mode texts land in the dev inbox.
+import type pg from 'pg';
+
+export interface SmsMessage {
+  operatorSlug: string;
+  sender: string;
+  phone: string;
+  text: string;
+}
+
+export interface SmsPort {
+  readonly kind: 'dev-inbox' | 'http';
+  send(message: SmsMessage): Promise<void>;
+}
+
+export class DevInboxSms implements SmsPort {
+  readonly kind = 'dev-inbox' as const;
+  constructor(private readonly pool: pg.Pool) {}
+
+  async send(m: SmsMessage): Promise<void> {
+    await this.pool.query('insert into dev_sms (phone, operator_slug, text) values ($1, $2, $3)', [
+      m.phone,
+      m.operatorSlug,
+      m.text,
+    ]);
+  }
+}
+
+/** An HTTP SMS gateway: POSTs JSON with a bearer credential, retrying with backoff. */
+export class HttpSms implements SmsPort {
+  readonly kind = 'http' as const;
+  constructor(
+    private readonly options: { url: string; token?: string; timeoutMs?: number; retries?: number },
+  ) {}
+
+  async send(m: SmsMessage): Promise<void> {
+    const retries = this.options.retries ?? 3;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const res = await fetch(this.options.url, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            ...(this.options.token ? { authorization: `Bearer ${this.options.token}` } : {}),
+          },
+          body: JSON.stringify({ from: m.sender, to: m.phone, text: m.text }),
+          signal: AbortSignal.timeout(this.options.timeoutMs ?? 5_000),
+        });
+        if (res.ok) return;
+        if (res.status < 500 && res.status !== 429) throw new Error(`SMS gateway refused: ${res.status}`);
+        throw Object.assign(new Error(`SMS gateway: ${res.status}`), { retry: true });
+      } catch (err) {
+        const retry =
+          (err as { retry?: boolean }).retry ||
+          (err as Error).name === 'TimeoutError' ||
+          (err as Error).name === 'TypeError';
+        if (!retry || attempt >= retries) throw err;
+        await new Promise((r) => setTimeout(r, 200 * 2 ** attempt));
+      }
+    }
+  }
+}
+
+export const TEMPLATES: Record<string, (p: Record<string, unknown>) => string> = {
+  otp: (p) => `Din engangskode er ${p.code}. Den gjelder i 5 minutter.`,
+  card_verification_code: (p) => `Bekreft kortet ditt med koden ${p.code}.`,
+  receipt: (p) => `Takk for kjøpet. Kvittering nr. ${p.number}: ${p.product}, ${p.amount}.`,
+  renewal_failed: (p) =>
+    `Vi fikk ikke trukket ${p.amount} for ${p.product}. Bytt kort i appen før ${p.until}.`,
+  agreement_ended: (p) => `Parkeringsavtalen ${p.product} er avsluttet.`,
+};

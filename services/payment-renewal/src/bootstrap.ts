@@ -1,0 +1,85 @@
+// Starts the payment-renewal service: database, migrations, NATS, the sandbox PSP, outbox, reactions.
+import { jetstream } from '@nats-io/jetstream';
+import { OutboxPublisher, PostgresEventStore } from '@parking/event-store';
+import { DurableConsumer, RpcClient, startServiceInfrastructure } from '@parking/messaging';
+import {
+  GracefulShutdown,
+  HealthRegistry,
+  bootstrapService,
+  createLogger,
+  loadConfig,
+  systemClock,
+} from '@parking/platform';
+import { AGREEMENT_EVENTS } from '@parking/contracts/agreement';
+import { configSchema } from './config.js';
+import type { Deps } from './deps.js';
+import { toIntegrationMessage } from './integration/integration-events.js';
+import { migrations } from './migrations/index.js';
+import { OperatorDirectory, operatorsFromIdentity } from './operators/operator-directory.js';
+import { PaymentModule } from './payment.module.js';
+import { SandboxPsp } from './psp/sandbox-psp.js';
+import { chargeFirstPeriodReaction } from './reactions/agreement-requested/charge-first-period.reaction.js';
+
+export async function bootstrap(): Promise<void> {
+  const config = loadConfig(configSchema);
+  const logger = createLogger({ name: 'payment-renewal', level: config.LOG_LEVEL });
+  const shutdown = new GracefulShutdown(logger, config.SHUTDOWN_TIMEOUT_MS);
+  const health = new HealthRegistry();
+
+  const { pool, nc } = await startServiceInfrastructure({
+    name: 'payment-renewal',
+    config,
+    migrations,
+    logger,
+    health,
+    shutdown,
+    poolSize: 20,
+  });
+
+  const rpc = new RpcClient(nc);
+  const deps: Deps = {
+    config,
+    logger,
+    pool,
+    store: new PostgresEventStore(pool),
+    rpc,
+    clock: systemClock,
+    nc,
+    health,
+    psp: new SandboxPsp(pool),
+    operators: new OperatorDirectory(operatorsFromIdentity(rpc)),
+  };
+
+  const outbox = new OutboxPublisher({ pool, js: jetstream(nc), toMessage: toIntegrationMessage, logger });
+  await outbox.start();
+  shutdown.add('outbox', () => outbox.stop());
+
+  const firstCharges = new DurableConsumer({
+    nc,
+    pool,
+    durable: `${config.CONSUMER_PREFIX}-agreement-requested`,
+    filterSubject: AGREEMENT_EVENTS.requested,
+    handle: chargeFirstPeriodReaction(deps),
+    maxAckPending: 16,
+    logger,
+  });
+  await firstCharges.start();
+  shutdown.add('agreement-requested consumer', () => firstCharges.stop());
+
+  health.addCheck('workers', () => {
+    if (!outbox.isRunning()) throw new Error('the outbox publisher is not running');
+    if (!firstCharges.isRunning()) throw new Error('the agreement-requested consumer is not running');
+  });
+
+  await bootstrapService({
+    name: 'payment-renewal',
+    module: PaymentModule.register(deps),
+    config,
+    logger,
+    health,
+    nats: nc,
+    shutdown,
+  });
+  shutdown.install();
+  logger.info({ port: config.HTTP_PORT }, 'payment-renewal service started');
+}

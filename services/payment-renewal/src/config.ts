@@ -1,0 +1,14 @@
+// The payment-renewal service's environment.
+import { baseServiceConfig } from '@parking/platform';
+import { z } from 'zod';
+
+export const configSchema = baseServiceConfig.extend({
+  HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(3004),
+  /** Prefix of this service's durable JetStream consumers (one stack per prefix). */
+  CONSUMER_PREFIX: z.string().min(1).default('payment-renewal'),
+  /** Which card processor: the built-in sandbox, or a real PSP adapter. */
+  PSP_PROVIDER: z.enum(['sandbox']).default('sandbox'),
+  /** HMAC key of the PSP's webhook signatures. */
+  PSP_WEBHOOK_SECRET: z.string().min(16).default('sandbox-webhook-secret-change-me'),
+});
+export type Config = z.output<typeof configSchema>;

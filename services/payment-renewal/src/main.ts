@@ -1,0 +1,6 @@
+// The payment-renewal service's entry point: tracing first, then everything else.
+import { startTracing } from '@parking/platform/tracing';
+
+startTracing({ serviceName: 'payment-renewal' });
+const { bootstrap } = await import('./bootstrap.js');
+await bootstrap();

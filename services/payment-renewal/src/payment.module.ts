@@ -1,0 +1,15 @@
+// The payment-renewal service's Nest module: its NATS controllers, given the dependencies built at start.
+import { Module, type DynamicModule } from '@nestjs/common';
+import { DEPS, type Deps } from './deps.js';
+import { PaymentController } from './payment.controller.js';
+
+@Module({})
+export class PaymentModule {
+  static register(deps: Deps): DynamicModule {
+    return {
+      module: PaymentModule,
+      controllers: [PaymentController],
+      providers: [{ provide: DEPS, useValue: deps }],
+    };
+  }
+}

@@ -1,0 +1,152 @@
+// Stored cards of a customer at an operator: add (with the issuer's 3-D Secure when it asks), confirm,
+// list, get. Only PSP references are kept, never card numbers.
+import { randomUUID } from 'node:crypto';
+import { AppError, parseOrThrow, type RequestContext } from '@parking/contracts';
+import { IDENTITY_SUBJECTS } from '@parking/contracts/identity';
+import {
+  addPaymentMethodSchema,
+  confirmPaymentMethodSchema,
+  getPaymentMethodSchema,
+  type PaymentMethod,
+} from '@parking/contracts/payment';
+import type { Deps } from '../../deps.js';
+
+interface Row {
+  id: string;
+  brand: string;
+  last4: string;
+  exp_month: number;
+  exp_year: number;
+  status: 'active' | 'requires_action';
+  challenge_id: string | null;
+  psp_ref: string;
+}
+
+function toView(row: Row): PaymentMethod {
+  const view: PaymentMethod = {
+    id: row.id,
+    brand: row.brand,
+    last4: row.last4,
+    expMonth: row.exp_month,
+    expYear: row.exp_year,
+    status: row.status,
+  };
+  if (row.status === 'requires_action' && row.challenge_id) {
+    view.challenge = { challengeId: row.challenge_id, kind: 'otp' };
+  }
+  return view;
+}
+
+function customer(ctx: RequestContext): string {
+  if (ctx.caller.kind !== 'user')
+    throw new AppError('FORBIDDEN', 'Only a signed-in customer has payment methods');
+  return ctx.caller.userId;
+}
+
+export async function addPaymentMethod(
+  deps: Deps,
+  input: unknown,
+  ctx: RequestContext,
+): Promise<PaymentMethod> {
+  const userId = customer(ctx);
+  const { token } = parseOrThrow(addPaymentMethodSchema, input);
+  const operator = await deps.operators.get(ctx.operatorId);
+  const added = await deps.psp.addCard({ token, operatorAccount: operator?.psp.account ?? 'sandbox' });
+  if (added.status === 'declined') throw new AppError('PAYMENT_DECLINED', 'The card was declined');
+  const id = randomUUID();
+  const { rows } = await deps.pool.query(
+    `insert into payment_methods (operator_id, id, user_id, psp_ref, brand, last4, exp_month, exp_year, status, challenge_id)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning *`,
+    [
+      ctx.operatorId,
+      id,
+      userId,
+      added.pspRef,
+      added.brand,
+      added.last4,
+      added.expMonth,
+      added.expYear,
+      added.status,
+      added.challenge?.challengeId ?? null,
+    ],
+  );
+  if (added.status === 'requires_action' && added.challenge?.code) {
+    // The issuer texts the code to the card holder; in the sandbox we ask identity to do it.
+    await deps.rpc.request(
+      IDENTITY_SUBJECTS.notify,
+      { userId, template: 'card_verification_code', params: { code: added.challenge.code } },
+      ctx,
+    );
+  }
+  return toView(rows[0]);
+}
+
+export async function confirmPaymentMethod(
+  deps: Deps,
+  input: unknown,
+  ctx: RequestContext,
+): Promise<PaymentMethod> {
+  const userId = customer(ctx);
+  const { paymentMethodId, code } = parseOrThrow(confirmPaymentMethodSchema, input);
+  const row = await findRow(deps, ctx.operatorId, userId, paymentMethodId);
+  if (!row) throw new AppError('NOT_FOUND', 'payment method not found');
+  if (row.status === 'active') return toView(row);
+  const result = await deps.psp.confirmCard({
+    pspRef: row.psp_ref,
+    challengeId: row.challenge_id ?? '',
+    code,
+  });
+  if (result === 'wrong_code') {
+    throw new AppError('RULE_VIOLATED', 'The verification code is wrong', {
+      fields: [{ path: 'code', message: 'wrong verification code' }],
+    });
+  }
+  const { rows } = await deps.pool.query(
+    `update payment_methods set status = 'active', challenge_id = null where id = $1 returning *`,
+    [row.id],
+  );
+  return toView(rows[0]);
+}
+
+export async function listPaymentMethods(deps: Deps, ctx: RequestContext) {
+  const userId = customer(ctx);
+  const { rows } = await deps.pool.query(
+    `select * from payment_methods where operator_id = $1 and user_id = $2 and deleted_at is null order by created_at`,
+    [ctx.operatorId, userId],
+  );
+  return { items: rows.map(toView), nextCursor: null };
+}
+
+export async function getPaymentMethod(
+  deps: Deps,
+  input: unknown,
+  ctx: RequestContext,
+): Promise<PaymentMethod> {
+  const userId = customer(ctx);
+  const { paymentMethodId } = parseOrThrow(getPaymentMethodSchema, input);
+  const row = await findRow(deps, ctx.operatorId, userId, paymentMethodId);
+  if (!row) throw new AppError('NOT_FOUND', 'payment method not found');
+  return toView(row);
+}
+
+async function findRow(deps: Deps, operatorId: string, userId: string, id: string): Promise<Row | null> {
+  if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
+  const { rows } = await deps.pool.query(
+    'select * from payment_methods where id = $1 and operator_id = $2 and user_id = $3 and deleted_at is null',
+    [id, operatorId, userId],
+  );
+  return rows[0] ?? null;
+}
+
+/** The PSP reference of a method, for charging (no owner check: the agreement chose it at purchase). */
+export async function pspRefOf(
+  deps: Deps,
+  operatorId: string,
+  paymentMethodId: string,
+): Promise<string | null> {
+  const { rows } = await deps.pool.query(
+    'select psp_ref from payment_methods where id = $1 and operator_id = $2',
+    [paymentMethodId, operatorId],
+  );
+  return rows[0]?.psp_ref ?? null;
+}

@@ -1,0 +1,120 @@
+// The sandbox PSP: behaves like a real PSP's test mode (API.md test tokens), keeping its books in the
+// payment database. Charges are idempotent by key, as with real PSPs.
+import { createHash, randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
+import type pg from 'pg';
+import type { CardAdded, ChargeResult, PspPort } from './psp.port.js';
+import { sandboxCard, sandboxChargeOutcome, type SandboxBehaviour } from './sandbox-rules.js';
+
+const hashCode = (code: string) => createHash('sha256').update(code).digest();
+
+export class SandboxPsp implements PspPort {
+  constructor(private readonly pool: pg.Pool) {}
+
+  async addCard({ token }: { token: string }): Promise<CardAdded> {
+    const card = sandboxCard(token);
+    const expiry = { expMonth: 12, expYear: new Date().getUTCFullYear() + 3 };
+    if (!card) return { status: 'declined', pspRef: '', brand: 'unknown', last4: '0000', ...expiry };
+    const pspRef = `card_${randomUUID()}`;
+    const base = { pspRef, brand: card.brand, last4: card.last4, ...expiry };
+    if (card.behaviour === 'declined_on_add') return { status: 'declined', ...base };
+    if (card.behaviour === 'three_d_secure') {
+      const challengeId = `3ds_${randomUUID()}`;
+      const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+      await this.pool.query(
+        'insert into sandbox_cards (psp_ref, behaviour, challenge_id, challenge_code_hash) values ($1, $2, $3, $4)',
+        [pspRef, card.behaviour, challengeId, hashCode(code).toString('hex')],
+      );
+      return { status: 'requires_action', ...base, challenge: { challengeId, kind: 'otp', code } };
+    }
+    await this.pool.query('insert into sandbox_cards (psp_ref, behaviour, confirmed) values ($1, $2, true)', [
+      pspRef,
+      card.behaviour,
+    ]);
+    return { status: 'active', ...base };
+  }
+
+  async confirmCard({ pspRef, challengeId, code }: { pspRef: string; challengeId: string; code: string }) {
+    const { rows } = await this.pool.query(
+      'select challenge_id, challenge_code_hash from sandbox_cards where psp_ref = $1',
+      [pspRef],
+    );
+    const card = rows[0];
+    if (!card || card.challenge_id !== challengeId) return 'wrong_code' as const;
+    const expected = Buffer.from(card.challenge_code_hash, 'hex');
+    if (!timingSafeEqual(expected, hashCode(code))) return 'wrong_code' as const;
+    await this.pool.query('update sandbox_cards set confirmed = true where psp_ref = $1', [pspRef]);
+    return 'active' as const;
+  }
+
+  async charge({
+    pspRef,
+    amount,
+    idempotencyKey,
+  }: {
+    pspRef: string;
+    amount: { amount: number };
+    idempotencyKey: string;
+  }): Promise<ChargeResult> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('begin');
+      const seen = await client.query(
+        'select status, reason, psp_charge_id from sandbox_charges where idempotency_key = $1',
+        [idempotencyKey],
+      );
+      if (seen.rows[0]) {
+        await client.query('commit');
+        return toResult(seen.rows[0]);
+      }
+      const { rows } = await client.query(
+        'update sandbox_cards set charges = charges + 1 where psp_ref = $1 returning behaviour, confirmed, charges',
+        [pspRef],
+      );
+      const card = rows[0] as
+        { behaviour: SandboxBehaviour; confirmed: boolean; charges: number } | undefined;
+      const outcome = !card
+        ? { ok: false as const, reason: 'declined' as const }
+        : !card.confirmed
+          ? { ok: false as const, reason: 'authentication_required' as const }
+          : sandboxChargeOutcome(card.behaviour, card.charges);
+      const row = {
+        status: outcome.ok ? 'succeeded' : 'failed',
+        reason: outcome.ok ? null : outcome.reason,
+        psp_charge_id: `ch_${randomUUID()}`,
+      };
+      // A concurrent first attempt with the same key wins; this one reads its result.
+      const inserted = await client.query(
+        `insert into sandbox_charges (idempotency_key, psp_ref, amount, status, reason, psp_charge_id)
+         values ($1, $2, $3, $4, $5, $6) on conflict do nothing`,
+        [idempotencyKey, pspRef, amount.amount, row.status, row.reason, row.psp_charge_id],
+      );
+      if (!inserted.rowCount) {
+        await client.query('rollback');
+        const again = await this.pool.query(
+          'select status, reason, psp_charge_id from sandbox_charges where idempotency_key = $1',
+          [idempotencyKey],
+        );
+        return toResult(again.rows[0]);
+      }
+      await client.query('commit');
+      return toResult(row);
+    } catch (err) {
+      await client.query('rollback').catch(() => {});
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  async refund({ pspChargeId }: { pspChargeId: string }) {
+    return { status: 'succeeded' as const, pspRefundId: `re_${pspChargeId.slice(3)}` };
+  }
+}
+
+function toResult(row: { status: string; reason: string | null; psp_charge_id: string }): ChargeResult {
+  return {
+    status: row.status === 'succeeded' ? 'succeeded' : 'failed',
+    pspChargeId: row.psp_charge_id,
+    ...(row.reason ? { reason: row.reason as ChargeResult['reason'] } : {}),
+  };
+}
