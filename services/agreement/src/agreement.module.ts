@@ -2,6 +2,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { AgreementCommandsController } from './commands/agreement-commands.controller.js';
 import { DEPS, type Deps } from './deps.js';
+import { PrivacyController } from './privacy/privacy.controller.js';
 import { AgreementsQueryController } from './projections/agreements/agreements.controller.js';
 
 @Module({})
@@ -9,7 +10,7 @@ export class AgreementModule {
   static register(deps: Deps): DynamicModule {
     return {
       module: AgreementModule,
-      controllers: [AgreementCommandsController, AgreementsQueryController],
+      controllers: [AgreementCommandsController, AgreementsQueryController, PrivacyController],
       providers: [{ provide: DEPS, useValue: deps }],
     };
   }

@@ -3,6 +3,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import type { RpcClient } from '@parking/messaging';
 import type { HealthRegistry, Logger } from '@parking/platform';
 import type { AccessTokenVerifier } from './auth/access-tokens.js';
+import type { RevokedDevices } from './auth/revoked-devices.js';
 import type { Config } from './config.js';
 import type { OperatorDirectory } from './operators/operator-directory.js';
 
@@ -15,5 +16,6 @@ export interface Deps {
   rpc: RpcClient;
   operators: OperatorDirectory;
   tokens: AccessTokenVerifier;
+  revokedDevices: RevokedDevices;
   health: HealthRegistry;
 }

@@ -7,10 +7,14 @@ import { AgreementController } from './routes/agreement/agreement.controller.js'
 import { CatalogueController } from './routes/catalogue/catalogue.controller.js';
 import { EnforcementController } from './routes/enforcement/enforcement.controller.js';
 import { IdentityController } from './routes/identity/identity.controller.js';
+import { PlatformController } from './routes/identity/platform.controller.js';
+import { StaffController } from './routes/identity/staff.controller.js';
 import { PaymentController } from './routes/payment/payment.controller.js';
 
 export const API_CONTROLLERS: Type[] = [
   IdentityController,
+  StaffController,
+  PlatformController,
   CatalogueController,
   PaymentController,
   AgreementController,

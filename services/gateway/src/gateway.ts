@@ -12,6 +12,7 @@ import { closeNats, connectNats, RpcClient } from '@parking/messaging';
 import { HealthRegistry, type GracefulShutdown, type Logger } from '@parking/platform';
 import { createGatewayApp } from './app.js';
 import { AccessTokenVerifier } from './auth/access-tokens.js';
+import { RevokedDevices } from './auth/revoked-devices.js';
 import type { Config } from './config.js';
 import type { Deps } from './deps.js';
 import { registerServiceChecks } from './health/service-readiness.js';
@@ -55,9 +56,17 @@ export async function startGateway(
     fetchKeys: () =>
       rpc.request<PublicKeySet>(IDENTITY_SUBJECTS.keys, {}, systemContext(), { timeoutMs: 2_000 }),
   });
+  const revokedDevices = new RevokedDevices({
+    fetch: () =>
+      rpc.request<{ deviceIds: string[] }>(IDENTITY_SUBJECTS.revokedDevices, {}, systemContext(), {
+        timeoutMs: 2_000,
+      }),
+    refreshMs: config.OPERATORS_REFRESH_MS,
+    logger,
+  });
   registerServiceChecks(health, nc, config.SERVICES);
 
-  const deps: Deps = { config, logger, nc, rpc, operators, tokens, health };
+  const deps: Deps = { config, logger, nc, rpc, operators, tokens, revokedDevices, health };
   const app = await createGatewayApp(deps);
 
   const changes = watchOperatorChanges(nc, IDENTITY_EVENTS.operatorChanged, () => void operators.refresh());
@@ -65,6 +74,8 @@ export async function startGateway(
   operators.start();
   shutdown.add('operator list', () => operators.stop());
   void tokens.preload();
+  revokedDevices.start(nc, IDENTITY_EVENTS.deviceRevoked);
+  shutdown.add('revoked devices', () => revokedDevices.stop());
 
   await app.listen(config.PORT, config.HOST);
   shutdown.add('http', () => app.close());

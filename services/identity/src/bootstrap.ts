@@ -1,8 +1,7 @@
 // Starts the identity service: database, migrations, signing keys, operators, demo data, NATS handlers.
 import { jetstream } from '@nats-io/jetstream';
-import { IDENTITY_EVENTS } from '@parking/contracts/identity';
 import { OutboxPublisher, PostgresEventStore } from '@parking/event-store';
-import { startServiceInfrastructure } from '@parking/messaging';
+import { RpcClient, startServiceInfrastructure } from '@parking/messaging';
 import {
   GracefulShutdown,
   HealthRegistry,
@@ -20,6 +19,7 @@ import { migrations } from './migrations/index.js';
 import { defaultOperator, ensureOperator } from './operators/operators.js';
 import { DevInboxSms, HttpSms } from './sms/sms.port.js';
 import { SigningKeys } from './tokens/signing-keys.js';
+import { integrationEvent } from './integration/integration-events.js';
 
 export async function bootstrap(): Promise<void> {
   const config = loadConfig(configSchema);
@@ -45,17 +45,16 @@ export async function bootstrap(): Promise<void> {
       ? new HttpSms({ url: config.SMS_HTTP_URL ?? '', token: config.SMS_HTTP_TOKEN })
       : new DevInboxSms(pool);
   const store = new PostgresEventStore(pool);
-  const deps: Deps = { config, logger, pool, store, clock: systemClock, sms, keys };
+  const deps: Deps = { config, logger, pool, store, clock: systemClock, sms, keys, rpc: new RpcClient(nc) };
 
-  await ensureOperator(pool, defaultOperator(config.DEFAULT_OPERATOR));
-  if (demoDataEnabled(config)) await loadDemoData(pool, config);
+  await ensureOperator(pool, store, defaultOperator(config.DEFAULT_OPERATOR));
+  if (demoDataEnabled(config)) await loadDemoData(deps);
   health.markReady('demo-data');
 
   const outbox = new OutboxPublisher({
     pool,
     js: jetstream(nc),
-    toMessage: (e) =>
-      e.type === 'OperatorChanged' ? { subject: IDENTITY_EVENTS.operatorChanged, data: e.data } : null,
+    toMessage: (e) => integrationEvent(e),
     logger,
   });
   await outbox.start();

@@ -1,5 +1,6 @@
 // What the identity service's handlers need, built once in bootstrap.ts.
 import type { PostgresEventStore } from '@parking/event-store';
+import type { RpcClient } from '@parking/messaging';
 import type { Clock, Logger } from '@parking/platform';
 import type pg from 'pg';
 import type { Config } from './config.js';
@@ -16,4 +17,6 @@ export interface Deps {
   clock: Clock;
   sms: SmsPort;
   keys: SigningKeys;
+  /** Asks the other services for their part of a person's data export. */
+  rpc: RpcClient;
 }

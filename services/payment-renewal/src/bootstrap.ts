@@ -11,9 +11,11 @@ import {
   systemClock,
 } from '@parking/platform';
 import { AGREEMENT_EVENTS } from '@parking/contracts/agreement';
+import { IDENTITY_EVENTS } from '@parking/contracts/identity';
 import { configSchema } from './config.js';
 import type { Deps } from './deps.js';
 import { toIntegrationMessage } from './integration/integration-events.js';
+import { userErasedReaction } from './privacy/user-erased.reaction.js';
 import { migrations } from './migrations/index.js';
 import { OperatorDirectory, operatorsFromIdentity } from './operators/operator-directory.js';
 import { PaymentModule } from './payment.module.js';
@@ -66,7 +68,19 @@ export async function bootstrap(): Promise<void> {
   await firstCharges.start();
   shutdown.add('agreement-requested consumer', () => firstCharges.stop());
 
+  const erasures = new DurableConsumer({
+    nc,
+    pool,
+    durable: `${config.CONSUMER_PREFIX}-user-erased`,
+    filterSubject: IDENTITY_EVENTS.userErased,
+    handle: userErasedReaction(),
+    logger,
+  });
+  await erasures.start();
+  shutdown.add('user-erased consumer', () => erasures.stop());
+
   health.addCheck('workers', () => {
+    if (!erasures.isRunning()) throw new Error('the user-erased consumer is not running');
     if (!outbox.isRunning()) throw new Error('the outbox publisher is not running');
     if (!firstCharges.isRunning()) throw new Error('the agreement-requested consumer is not running');
   });

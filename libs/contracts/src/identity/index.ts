@@ -19,7 +19,83 @@ export const IDENTITY_SUBJECTS = {
   devSms: 'identity.dev.sms.list',
   /** Other services ask identity to text a user; they never hold phone numbers. */
   notify: 'identity.notify',
+  updateProfile: 'identity.me.profile',
+  setPassword: 'identity.me.password',
+  exportMe: 'identity.me.export',
+  eraseMe: 'identity.me.erase',
+  listUsers: 'identity.admin.users.list',
+  setRoles: 'identity.admin.users.roles',
+  createDevice: 'identity.admin.devices.create',
+  listDevices: 'identity.admin.devices.list',
+  rotateDeviceSecret: 'identity.admin.devices.rotate',
+  revokeDevice: 'identity.admin.devices.revoke',
+  /** Devices revoked while their tokens may still live (the gateway's deny list at start). */
+  revokedDevices: 'identity.devices.revoked',
+  createOperator: 'identity.platform.operators.create',
+  platformOperators: 'identity.platform.operators.list',
+  updateOperator: 'identity.platform.operators.update',
+  setOperatorAdmins: 'identity.platform.operators.admins',
 } as const;
+
+/** What every service that holds personal data answers on `<service>.privacy.export` (per operator). */
+export const PRIVACY_EXPORT_SUBJECTS = {
+  agreement: 'agreement.privacy.export',
+  payment: 'payment.privacy.export',
+} as const;
+
+export const profileSchema = z.object({
+  name: z.string().trim().min(1).max(200),
+  email: z.email().max(254),
+  address: z.string().trim().max(300).nullish(),
+});
+export type Profile = z.infer<typeof profileSchema>;
+
+export const passwordSchema = z.object({ password: z.string().min(10).max(200) });
+
+export const listUsersSchema = z.object({ phone: phoneSchema.optional() });
+const ID = z.string().min(1).max(100);
+export const setRolesSchema = z.object({
+  userId: ID,
+  roles: z
+    .array(z.enum(['customer', 'operator', 'officer']))
+    .max(3)
+    .describe('the full set at this operator; `customer` is always kept'),
+});
+export const createDeviceSchema = z.object({
+  name: z.string().trim().min(1).max(100),
+  zoneIds: z.array(ID).max(100).optional(),
+});
+export const deviceIdSchema = z.object({ deviceId: ID });
+
+export interface AdminUser {
+  id: string;
+  phone: string;
+  name: string | null;
+  roles: (typeof ROLES)[number][];
+}
+export interface CreatedDevice {
+  id: string;
+  clientId: string;
+  clientSecret: string;
+  zoneIds: string[] | null;
+}
+export interface Device {
+  id: string;
+  clientId: string;
+  name: string;
+  zoneIds: string[] | null;
+  createdAt: string;
+  revoked: boolean;
+}
+
+export interface PersonalDataExport {
+  user: { id: string; phone: string; name: string | null; email: string | null; address: string | null };
+  operators: {
+    operator: string;
+    roles: (typeof ROLES)[number][];
+    [section: string]: unknown;
+  }[];
+}
 
 export const requestOtpSchema = z.object({ phone: phoneSchema });
 export type RequestOtp = z.infer<typeof requestOtpSchema>;
@@ -93,6 +169,9 @@ export const operatorSchema = z.object({
   sanction: z.object({ amount: moneySchema, dueDays: z.number().int().min(1).max(365) }),
 });
 export type Operator = z.infer<typeof operatorSchema>;
+export const newOperatorSchema = operatorSchema.omit({ id: true });
+export const operatorPatchSchema = operatorSchema.omit({ id: true, slug: true }).partial();
+export const operatorAdminsSchema = z.object({ phones: z.array(phoneSchema).max(50) });
 
 export interface OperatorList {
   items: Operator[];
@@ -138,4 +217,11 @@ export interface OperatorChanged {
 export interface DeviceRevoked {
   deviceId: string;
   revokedAt: string;
+}
+/** A person asked to be erased: every service ends, erases or pseudonymises what it holds of them. */
+export interface UserErased {
+  userId: string;
+  erasedAt: string;
+  /** The operators where the person was a customer. */
+  operatorIds: string[];
 }

@@ -23,6 +23,8 @@ export interface Admitted {
 export interface AdmissionDeps {
   tokens: Pick<AccessTokenVerifier, 'verify'>;
   operators: () => OperatorSnapshot | null;
+  /** Whether a device's credentials were revoked (its live tokens are refused at once). */
+  deviceRevoked?: (deviceId: string) => boolean;
 }
 
 /** The token of `Authorization: Bearer <token>`; '' for any other authorization header. */
@@ -43,6 +45,10 @@ export async function admit(request: AdmissionRequest, deps: AdmissionDeps): Pro
     try {
       if (!token) throw unauthenticated('Send the access token as "Authorization: Bearer <token>"');
       verified = await deps.tokens.verify(token);
+      if (verified.caller.kind === 'device' && deps.deviceRevoked?.(verified.caller.deviceId)) {
+        verified = null;
+        throw unauthenticated('The device has been revoked');
+      }
     } catch (err) {
       tokenError = err;
     }

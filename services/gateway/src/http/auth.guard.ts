@@ -33,7 +33,11 @@ export class AuthGuard implements CanActivate {
         xOperator: header(req, 'x-operator'),
         host: req.host,
       },
-      { tokens: this.deps.tokens, operators: () => this.deps.operators.snapshot() },
+      {
+        tokens: this.deps.tokens,
+        operators: () => this.deps.operators.snapshot(),
+        deviceRevoked: (id) => this.deps.revokedDevices.has(id),
+      },
     );
     req.gateway = {
       operator,

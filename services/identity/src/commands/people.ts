@@ -1,16 +1,32 @@
-// The signed-in person's profile, the dev SMS inbox, and texting a user for other services.
+// The signed-in person: profile, password, export of everything held about them and erasure; the dev
+// SMS inbox; and texting a user for other services.
 import { AppError, parseOrThrow, type RequestContext } from '@parking/contracts';
-import { notifySchema, type DevSms, type Me } from '@parking/contracts/identity';
+import {
+  notifySchema,
+  passwordSchema,
+  PRIVACY_EXPORT_SUBJECTS,
+  profileSchema,
+  type DevSms,
+  type Me,
+  type PersonalDataExport,
+} from '@parking/contracts/identity';
+import argon2 from 'argon2';
 import { z } from 'zod';
 import type { Deps } from '../deps.js';
 import { getOperator } from '../operators/operators.js';
 import { TEMPLATES } from '../sms/sms.port.js';
-import { findUser, rolesAt } from './users.js';
+import { metadataOf } from './actor.js';
+import { findUser, rolesAt, runUserCommand, type UserRow } from './users.js';
 
-export async function me(deps: Deps, ctx: RequestContext): Promise<Me> {
+async function signedIn(deps: Deps, ctx: RequestContext): Promise<UserRow> {
   if (ctx.caller.kind !== 'user') throw new AppError('FORBIDDEN', 'Only people have a profile');
   const user = await findUser(deps.pool, ctx.caller.userId);
-  if (!user) throw new AppError('NOT_FOUND', 'user not found');
+  if (!user) throw new AppError('UNAUTHENTICATED', 'The user no longer exists');
+  return user;
+}
+
+export async function me(deps: Deps, ctx: RequestContext): Promise<Me> {
+  const user = await signedIn(deps, ctx);
   const operator = await getOperator(deps.pool, ctx.operatorId);
   return {
     id: user.id,
@@ -65,5 +81,68 @@ export async function notify(
     phone: user.phone,
     text: text(params),
   });
+  return {};
+}
+
+export async function updateProfile(deps: Deps, input: unknown, ctx: RequestContext): Promise<Me> {
+  const { name, email, address } = parseOrThrow(profileSchema, input);
+  const user = await signedIn(deps, ctx);
+  await runUserCommand(
+    deps,
+    user.id,
+    { type: 'ChangeProfile', name, email, address: address ?? null },
+    metadataOf(ctx),
+  );
+  return me(deps, ctx);
+}
+
+export async function setPassword(
+  deps: Deps,
+  input: unknown,
+  ctx: RequestContext,
+): Promise<Record<string, never>> {
+  const { password } = parseOrThrow(passwordSchema, input);
+  const user = await signedIn(deps, ctx);
+  const passwordHash = await argon2.hash(password, { type: argon2.argon2id });
+  await runUserCommand(deps, user.id, { type: 'SetPassword', passwordHash }, metadataOf(ctx));
+  return {};
+}
+
+/** Everything held about the person, with every operator: identity's part and each service's. */
+export async function exportMe(deps: Deps, ctx: RequestContext): Promise<PersonalDataExport> {
+  const user = await signedIn(deps, ctx);
+  const { rows } = await deps.pool.query(
+    `select o.id, o.slug from memberships m join operators o on o.id = m.operator_id
+     where m.user_id = $1 order by o.slug`,
+    [user.id],
+  );
+  const operators: PersonalDataExport['operators'] = [];
+  for (const o of rows) {
+    const asked: RequestContext = { ...ctx, operatorId: o.id };
+    const sections = await Promise.all(
+      Object.values(PRIVACY_EXPORT_SUBJECTS).map((subject) =>
+        deps.rpc.request<Record<string, unknown>>(subject, { userId: user.id }, asked),
+      ),
+    );
+    operators.push({
+      operator: o.slug,
+      roles: await rolesAt(deps.pool, user, o.id),
+      ...Object.assign({}, ...sections),
+    });
+  }
+  return {
+    user: { id: user.id, phone: user.phone, name: user.name, email: user.email, address: user.address },
+    operators,
+  };
+}
+
+/**
+ * Erases the person: the read model forgets them, their key is destroyed (so the personal data in
+ * their events can no longer be read) and UserErased tells every service to end their agreements at
+ * period end, erase payment tokens and pseudonymise what the law makes us keep.
+ */
+export async function eraseMe(deps: Deps, ctx: RequestContext): Promise<Record<string, never>> {
+  const user = await signedIn(deps, ctx);
+  await runUserCommand(deps, user.id, { type: 'Erase' }, metadataOf(ctx));
   return {};
 }

@@ -26,12 +26,12 @@ import {
 } from '../domain/otp.js';
 import { getOperator } from '../operators/operators.js';
 import { TEMPLATES } from '../sms/sms.port.js';
-import { ensureUser, findUser, findUserByPhone, rolesAt, type UserRow } from './users.js';
+import { ensureUser, findUser, findUserByPhone, rolesAt, runUserCommand, type UserRow } from './users.js';
 
 const codeHash = (config: Config, challengeId: string, code: string) =>
   createHmac('sha256', otpHashKey(config)).update(`${challengeId}:${code}`).digest('hex');
-const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
-const platformPhones = (config: Config) =>
+export const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
+export const platformPhones = (config: Config) =>
   config.BOOTSTRAP_PLATFORM_PHONES.split(',')
     .map((p) => p.trim())
     .filter(Boolean);
@@ -134,7 +134,7 @@ export async function verifyOtp(deps: Deps, input: unknown, ctx: RequestContext)
   } finally {
     client.release();
   }
-  const user = await ensureUser(deps.pool, deps.store, phone, ctx.operatorId, platformPhones(deps.config));
+  const user = await ensureUser(deps, phone, ctx.operatorId, platformPhones(deps.config));
   return issueSession(deps, user, ctx.operatorId);
 }
 
@@ -160,9 +160,11 @@ export async function login(deps: Deps, input: unknown, ctx: RequestContext): Pr
     await deps.pool.query('insert into login_failures (phone, failed_at) values ($1, $2)', [phone, now]);
     throw new AppError('UNAUTHENTICATED', 'Wrong phone number or password');
   }
-  await deps.pool.query(
-    `insert into memberships (user_id, operator_id, roles) values ($1, $2, '{customer}') on conflict do nothing`,
-    [user.id, ctx.operatorId],
+  await runUserCommand(
+    deps,
+    user.id,
+    { type: 'JoinOperator', operatorId: ctx.operatorId },
+    { operatorId: ctx.operatorId, actor: { kind: 'user', id: user.id } },
   );
   return issueSession(deps, user, ctx.operatorId);
 }

@@ -1,11 +1,13 @@
 // Dev-mode demo data (API.md "Dev mode and demo data"): both operators, their staff and devices.
 // Loaded at every start, changing nothing the second time.
 import { randomUUID } from 'node:crypto';
-import { DEMO_OPERATORS, type Role } from '@parking/contracts';
+import { DEMO_OPERATORS } from '@parking/contracts';
 import type { Operator } from '@parking/contracts/identity';
 import argon2 from 'argon2';
-import type pg from 'pg';
-import type { Config } from '../config.js';
+import { DEVICE_STREAM } from '../commands/devices.js';
+import { ensureUser, runUserCommand } from '../commands/users.js';
+import type { Deps } from '../deps.js';
+import type { OperatorRole } from '../domain/user.js';
 import { defaultOperator, ensureOperator } from '../operators/operators.js';
 
 const DEMO_PASSWORD = 'demo-password-1';
@@ -22,7 +24,7 @@ const fjord: Operator = {
   sanction: { amount: { amount: 70000, currency: 'NOK' }, dueDays: 14 },
 };
 
-const STAFF: { phone: string; operatorId: string | null; role: Role }[] = [
+const STAFF: { phone: string; operatorId: string | null; role: OperatorRole | 'platform' }[] = [
   { phone: '+4790000001', operatorId: DEMO_OPERATORS.demo.id, role: 'operator' },
   { phone: '+4790000002', operatorId: DEMO_OPERATORS.demo.id, role: 'officer' },
   { phone: '+4790000003', operatorId: DEMO_OPERATORS.fjord.id, role: 'officer' },
@@ -30,25 +32,25 @@ const STAFF: { phone: string; operatorId: string | null; role: Role }[] = [
   { phone: '+4790000009', operatorId: null, role: 'platform' },
 ];
 
-export async function loadDemoData(pool: pg.Pool, config: Config): Promise<void> {
-  await ensureOperator(pool, {
+export async function loadDemoData(deps: Pick<Deps, 'pool' | 'store' | 'config'>): Promise<void> {
+  const { pool, store, config } = deps;
+  await ensureOperator(pool, store, {
     ...defaultOperator('demo'),
     smsSender: 'DemoPark',
     psp: { provider: 'sandbox', account: 'sandbox-demo' },
   });
-  await ensureOperator(pool, fjord);
-  const passwordHash = await argon2.hash(DEMO_PASSWORD, { type: argon2.argon2id });
+  await ensureOperator(pool, store, fjord);
+  const system = { kind: 'system' as const, id: 'demo-data' };
   for (const s of STAFF) {
-    await pool.query(
-      `insert into users (id, phone, password_hash, platform) values ($1, $2, $3, $4) on conflict (phone) do nothing`,
-      [randomUUID(), s.phone, passwordHash, s.role === 'platform'],
-    );
-    if (!s.operatorId) continue;
-    await pool.query(
-      `insert into memberships (user_id, operator_id, roles)
-       select id, $2, array['customer', $3] from users where phone = $1 on conflict do nothing`,
-      [s.phone, s.operatorId, s.role],
-    );
+    const operatorId = s.operatorId ?? DEMO_OPERATORS.demo.id;
+    const user = await ensureUser(deps, s.phone, operatorId, []);
+    const metadata = { operatorId, actor: system };
+    if (!user.password_hash) {
+      const passwordHash = await argon2.hash(DEMO_PASSWORD, { type: argon2.argon2id });
+      await runUserCommand(deps, user.id, { type: 'SetPassword', passwordHash }, metadata);
+    }
+    if (s.role === 'platform') await runUserCommand(deps, user.id, { type: 'GrantPlatform' }, metadata);
+    else await runUserCommand(deps, user.id, { type: 'GrantRole', operatorId, role: s.role }, metadata);
   }
   const devices = [
     {
@@ -67,15 +69,33 @@ export async function loadDemoData(pool: pg.Pool, config: Config): Promise<void>
   for (const d of devices) {
     const exists = await pool.query('select 1 from devices where client_id = $1', [d.clientId]);
     if (exists.rowCount) continue;
-    await pool.query(
-      `insert into devices (id, operator_id, client_id, name, secret_hash) values ($1, $2, $3, $4, $5) on conflict do nothing`,
-      [
-        randomUUID(),
-        d.operatorId,
-        d.clientId,
-        d.name,
-        await argon2.hash(d.secret, { type: argon2.argon2id }),
-      ],
-    );
+    const id = randomUUID();
+    const client = await pool.connect();
+    try {
+      await client.query('begin');
+      const inserted = await client.query(
+        `insert into devices (id, operator_id, client_id, name, secret_hash) values ($1, $2, $3, $4, $5)
+         on conflict do nothing`,
+        [id, d.operatorId, d.clientId, d.name, await argon2.hash(d.secret, { type: argon2.argon2id })],
+      );
+      if (inserted.rowCount)
+        await store.append(
+          `${DEVICE_STREAM}${id}`,
+          [
+            {
+              type: 'DeviceRegistered',
+              data: { deviceId: id, clientId: d.clientId, name: d.name, zoneIds: null },
+              metadata: { operatorId: d.operatorId, actor: system },
+            },
+          ],
+          { expectedVersion: 'no_stream', streamType: 'device', client },
+        );
+      await client.query('commit');
+    } catch (err) {
+      await client.query('rollback').catch(() => {});
+      throw err;
+    } finally {
+      client.release();
+    }
   }
 }

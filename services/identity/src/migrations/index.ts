@@ -77,4 +77,16 @@ export const migrations: Migration[] = [
       );
     `,
   },
+  {
+    id: 'identity_002_personal_data_keys_devices_audit',
+    sql: `
+      -- One key per person for the personal data sealed inside their events (crypto-shredding).
+      create table personal_data_keys (user_id uuid primary key, data_key bytea not null);
+      alter table users add column erased_at timestamptz;
+      alter table pending_grants add column granted_by uuid;
+      create unique index pending_grants_once on pending_grants (phone, coalesce(operator_id::text, ''), role);
+      alter table devices add column secret_rotated_at timestamptz;
+      create index memberships_operator on memberships (operator_id);
+    `,
+  },
 ];

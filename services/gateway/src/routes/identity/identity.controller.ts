@@ -1,11 +1,13 @@
 // Identity routes: sign-in by SMS code or password, tokens, the profile, the request's operator and the
 // dev SMS inbox. Rate limits are identity's (it sees the client address in the context).
-import { Body, Controller, Get, HttpCode, Inject, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Post, Put, Query } from '@nestjs/common';
 import { AppError, normalisePhone, parseOrThrow, type RequestContext } from '@parking/contracts';
 import {
   deviceTokenSchema,
   IDENTITY_SUBJECTS,
   loginSchema,
+  passwordSchema,
+  profileSchema,
   refreshSchema,
   requestOtpSchema,
   verifyOtpSchema,
@@ -14,6 +16,7 @@ import {
   type Me,
   type Operator,
   type OtpChallenge,
+  type PersonalDataExport,
   type TokenResponse,
 } from '@parking/contracts/identity';
 import { z } from 'zod';
@@ -94,6 +97,50 @@ export class IdentityController {
   @ApiDoc({ tag, summary: 'The signed-in person, with the roles held at the token’s operator' })
   me(@Ctx() ctx: RequestContext) {
     return this.deps.rpc.request<Me>(IDENTITY_SUBJECTS.me, {}, ctx);
+  }
+
+  @Put('me')
+  @AnyUser()
+  @ApiDoc({ tag, summary: 'Change the profile (name, e-mail, optional postal address)', body: profileSchema })
+  updateProfile(@Body() body: unknown, @Ctx() ctx: RequestContext) {
+    const request = parseOrThrow(profileSchema, body);
+    return this.deps.rpc.request<Me>(IDENTITY_SUBJECTS.updateProfile, request, ctx);
+  }
+
+  @Put('me/password')
+  @HttpCode(204)
+  @AnyUser()
+  @ApiDoc({
+    tag,
+    summary: 'Set the password for the web portal (at least 10 characters)',
+    body: passwordSchema,
+    responses: { 204: 'Set' },
+  })
+  async setPassword(@Body() body: unknown, @Ctx() ctx: RequestContext): Promise<void> {
+    const request = parseOrThrow(passwordSchema, body);
+    await this.deps.rpc.request(IDENTITY_SUBJECTS.setPassword, request, ctx);
+  }
+
+  @Get('me/export')
+  @AnyUser()
+  @ApiDoc({ tag, summary: 'Everything held about me, with every operator' })
+  exportMe(@Ctx() ctx: RequestContext) {
+    return this.deps.rpc.request<PersonalDataExport>(IDENTITY_SUBJECTS.exportMe, {}, ctx, {
+      timeoutMs: 15_000,
+    });
+  }
+
+  @Delete('me')
+  @HttpCode(202)
+  @AnyUser()
+  @ApiDoc({
+    tag,
+    summary: 'Erase me: agreements end at period end, profile and card tokens are erased',
+    responses: { 202: 'Erasure accepted' },
+  })
+  async eraseMe(@Ctx() ctx: RequestContext): Promise<Record<string, never>> {
+    await this.deps.rpc.request(IDENTITY_SUBJECTS.eraseMe, {}, ctx);
+    return {};
   }
 
   @Get('operator')

@@ -1,0 +1,86 @@
+// An operator's admins: its people and their roles, and its devices (machine credentials).
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Query } from '@nestjs/common';
+import { parseOrThrow, type RequestContext } from '@parking/contracts';
+import {
+  createDeviceSchema,
+  IDENTITY_SUBJECTS,
+  listUsersSchema,
+  setRolesSchema,
+  type AdminUser,
+  type CreatedDevice,
+  type Device,
+} from '@parking/contracts/identity';
+import { DEPS, type Deps } from '../../deps.js';
+import { Roles } from '../../http/access.js';
+import { Ctx } from '../../http/gateway-request.js';
+import { ApiDoc } from '../../openapi/api-doc.js';
+import { withCursor } from '../lists.js';
+
+const tag = 'Users and devices';
+const rolesBody = setRolesSchema.omit({ userId: true });
+
+@Controller('v1/admin')
+@Roles('operator')
+export class StaffController {
+  constructor(@Inject(DEPS) private readonly deps: Deps) {}
+
+  @Get('users')
+  @ApiDoc({ tag, summary: "The operator's customers and staff", query: listUsersSchema })
+  async users(@Query() query: unknown, @Ctx() ctx: RequestContext) {
+    const request = parseOrThrow(listUsersSchema, query);
+    return withCursor(
+      await this.deps.rpc.request<{ items: AdminUser[] }>(IDENTITY_SUBJECTS.listUsers, request, ctx),
+    );
+  }
+
+  @Put('users/:userId/roles')
+  @ApiDoc({
+    tag,
+    summary: "Set a person's roles at this operator (effective at their next token)",
+    body: rolesBody,
+  })
+  setRoles(@Param('userId') userId: string, @Body() body: unknown, @Ctx() ctx: RequestContext) {
+    const request = { userId, ...parseOrThrow(rolesBody, body) };
+    return this.deps.rpc.request(IDENTITY_SUBJECTS.setRoles, request, ctx);
+  }
+
+  @Post('devices')
+  @HttpCode(201)
+  @ApiDoc({
+    tag,
+    summary: 'Create a device (the secret is shown once)',
+    body: createDeviceSchema,
+    responses: { 201: 'Created' },
+  })
+  createDevice(@Body() body: unknown, @Ctx() ctx: RequestContext) {
+    const request = parseOrThrow(createDeviceSchema, body);
+    return this.deps.rpc.request<CreatedDevice>(IDENTITY_SUBJECTS.createDevice, request, ctx);
+  }
+
+  @Get('devices')
+  @ApiDoc({ tag, summary: "The operator's devices" })
+  async devices(@Ctx() ctx: RequestContext) {
+    return withCursor(
+      await this.deps.rpc.request<{ items: Device[] }>(IDENTITY_SUBJECTS.listDevices, {}, ctx),
+    );
+  }
+
+  @Post('devices/:id/rotate-secret')
+  @HttpCode(200)
+  @ApiDoc({ tag, summary: "Replace a device's secret (shown once)" })
+  rotate(@Param('id') deviceId: string, @Ctx() ctx: RequestContext) {
+    return this.deps.rpc.request(IDENTITY_SUBJECTS.rotateDeviceSecret, { deviceId }, ctx);
+  }
+
+  @Delete('devices/:id')
+  @HttpCode(204)
+  @ApiDoc({
+    tag,
+    summary: 'Revoke a device (its tokens stop working at once)',
+    responses: { 204: 'Revoked' },
+  })
+  async revoke(@Param('id') deviceId: string, @Ctx() ctx: RequestContext): Promise<void> {
+    await this.deps.rpc.request(IDENTITY_SUBJECTS.revokeDevice, { deviceId }, ctx);
+    this.deps.revokedDevices.add(deviceId);
+  }
+}
