@@ -17,6 +17,7 @@ const claimsSchema = z.object({
   kind: z.enum(['user', 'device']),
   roles: z.array(z.enum(ROLES)),
   zones: z.array(z.string()).optional(),
+  exp: z.number(),
 });
 
 const unauthenticated = (message: string) => new AppError('UNAUTHENTICATED', message);
@@ -25,6 +26,8 @@ export interface AccessTokenVerifierOptions {
   fetchKeys: () => Promise<PublicKeySet>;
   /** The least time between two key fetches caused by unknown key ids. */
   minRefetchMs?: number;
+  /** How many verified tokens to remember until they expire (0: verify every time). */
+  cacheSize?: number;
   now?: () => number;
 }
 
@@ -34,6 +37,9 @@ export class AccessTokenVerifier {
   private lastFetchAt = -Infinity;
   private fetching: Promise<void> | null = null;
   private lastFetchFailed = false;
+  // Verified tokens until their expiry: a signature check costs more than most routes' own work. The key
+  // is the whole token, so any change to it (a tampered claim) misses the cache and is verified.
+  private readonly verified = new Map<string, { result: VerifiedToken; expiresAtMs: number }>();
 
   constructor(private readonly options: AccessTokenVerifierOptions) {}
 
@@ -43,6 +49,22 @@ export class AccessTokenVerifier {
   }
 
   async verify(token: string): Promise<VerifiedToken> {
+    const now = this.options.now?.() ?? Date.now();
+    const cached = this.verified.get(token);
+    if (cached) {
+      if (cached.expiresAtMs > now) return cached.result;
+      this.verified.delete(token);
+    }
+    const { result, expiresAtMs } = await this.verifySignature(token);
+    const size = this.options.cacheSize ?? 10_000;
+    if (size > 0) {
+      if (this.verified.size >= size) this.verified.delete(this.verified.keys().next().value!);
+      this.verified.set(token, { result, expiresAtMs });
+    }
+    return result;
+  }
+
+  private async verifySignature(token: string): Promise<{ result: VerifiedToken; expiresAtMs: number }> {
     let kid: string | undefined;
     try {
       const header = decodeProtectedHeader(token);
@@ -69,15 +91,17 @@ export class AccessTokenVerifier {
     }
     const claims = claimsSchema.safeParse(payload);
     if (!claims.success) throw unauthenticated('The token is not valid');
-    const { sub, op, kind, roles, zones } = claims.data;
-    return kind === 'user'
-      ? { operatorId: op, caller: { kind: 'user', userId: sub, roles } }
-      : {
-          operatorId: op,
-          caller: zones
-            ? { kind: 'device', deviceId: sub, roles, zoneIds: zones }
-            : { kind: 'device', deviceId: sub, roles },
-        };
+    const { sub, op, kind, roles, zones, exp } = claims.data;
+    const result: VerifiedToken =
+      kind === 'user'
+        ? { operatorId: op, caller: { kind: 'user', userId: sub, roles } }
+        : {
+            operatorId: op,
+            caller: zones
+              ? { kind: 'device', deviceId: sub, roles, zoneIds: zones }
+              : { kind: 'device', deviceId: sub, roles },
+          };
+    return { result, expiresAtMs: exp * 1000 };
   }
 
   private async ensureKey(kid: string): Promise<void> {
