@@ -40,6 +40,14 @@ export async function bootstrap(): Promise<void> {
 
   const keys = new SigningKeys(pool);
   await keys.init();
+  // Rotation: checked at start and hourly; each replica also re-reads the newest key then.
+  const keyMaxAgeMs = config.SIGNING_KEY_MAX_AGE_DAYS * 86_400_000;
+  await keys.rotateIfOlderThan(keyMaxAgeMs);
+  const rotation = setInterval(() => {
+    keys.rotateIfOlderThan(keyMaxAgeMs).catch((err) => logger.error({ err }, 'signing key rotation failed'));
+  }, 3_600_000);
+  rotation.unref();
+  shutdown.add('key rotation', () => clearInterval(rotation));
   const sms =
     smsProvider(config) === 'http'
       ? new HttpSms({ url: config.SMS_HTTP_URL ?? '', token: config.SMS_HTTP_TOKEN })

@@ -16,6 +16,8 @@ export const configSchema = baseServiceConfig
     FJORD_DEVICE_SECRET: z.string().min(8).default('fjord-camera-secret'),
     BOOTSTRAP_PLATFORM_PHONES: z.string().default(''),
     ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(3600).default(900),
+    /** A new signing key after this many days; the old one is still published for a day. */
+    SIGNING_KEY_MAX_AGE_DAYS: z.coerce.number().min(0.01).default(30),
   })
   .superRefine((c, ctx) => {
     if (c.NODE_ENV === 'production' && !c.OTP_HASH_KEY) {

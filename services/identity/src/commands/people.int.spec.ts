@@ -19,8 +19,8 @@ import { eraseMe, me, setPassword, updateProfile } from './people.js';
 import { deviceToken, login, refresh, requestOtp, verifyOtp } from './sessions.js';
 import { listUsers, setRoles } from './staff.js';
 
-const DEMO = DEMO_OPERATORS.demo.id;
-const FJORD = DEMO_OPERATORS.fjord.id;
+const DEMO: string = DEMO_OPERATORS.demo.id;
+const FJORD: string = DEMO_OPERATORS.fjord.id;
 const anonymous = (operatorId: string): RequestContext => ({
   operatorId,
   caller: { kind: 'anonymous' },

@@ -47,6 +47,45 @@ export class SigningKeys {
     }
   }
 
+  /**
+   * Starts using a new key when the active one is older than `maxAgeMs` (serialised across replicas).
+   * The old key is retired, not deleted: its public half stays published for a day, so every token it
+   * signed keeps working until it expires and no one is logged out.
+   */
+  async rotateIfOlderThan(maxAgeMs: number): Promise<boolean> {
+    const client = await this.pool.connect();
+    let rotated = false;
+    try {
+      await client.query('begin');
+      await client.query('select pg_advisory_xact_lock(7317002)');
+      const { rows } = await client.query(
+        `select kid from signing_keys where retired_at is null
+           and created_at > now() - make_interval(secs => $1) limit 1`,
+        [maxAgeMs / 1000],
+      );
+      if (!rows[0]) {
+        await client.query('update signing_keys set retired_at = now() where retired_at is null');
+        const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
+        const kid = randomUUID();
+        await client.query('insert into signing_keys (kid, private_jwk, public_jwk) values ($1, $2, $3)', [
+          kid,
+          { ...(await exportJWK(privateKey)), kid, alg: 'ES256' },
+          { ...(await exportJWK(publicKey)), kid, alg: 'ES256', use: 'sig' },
+        ]);
+        rotated = true;
+      }
+      await client.query('commit');
+    } catch (err) {
+      await client.query('rollback').catch(() => {});
+      throw err;
+    } finally {
+      client.release();
+    }
+    // Every replica picks up the newest key (init reads it), whichever replica rotated.
+    await this.init();
+    return rotated;
+  }
+
   /** Public keys of the active key and of keys retired in the last day (tokens signed by them live on). */
   async publicKeys(): Promise<{ keys: Record<string, unknown>[] }> {
     const { rows } = await this.pool.query(
