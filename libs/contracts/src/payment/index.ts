@@ -51,7 +51,16 @@ export interface Receipt {
 export const PAYMENT_EVENTS = {
   chargeSucceeded: 'parking.payment.ChargeSucceeded',
   chargeFailed: 'parking.payment.ChargeFailed',
+  refundIssued: 'parking.payment.RefundIssued',
 } as const;
+export interface RefundIssued {
+  refundId: string;
+  agreementId: string;
+  periodNumber: number;
+  amount: Money;
+  receiptId: string;
+  refundedAt: string;
+}
 export interface ChargeSucceeded {
   chargeId: string;
   agreementId: string;
