@@ -1,7 +1,8 @@
-// Starts the catalogue service: database, migrations, demo data, outbox, NATS handlers.
+// Starts the catalogue service: database, migrations, demo data, outbox, the consumer of agreement
+// events (for capacity), NATS handlers.
 import { jetstream } from '@nats-io/jetstream';
 import { OutboxPublisher, PostgresEventStore } from '@parking/event-store';
-import { startServiceInfrastructure } from '@parking/messaging';
+import { DurableConsumer, startServiceInfrastructure } from '@parking/messaging';
 import {
   GracefulShutdown,
   HealthRegistry,
@@ -9,12 +10,14 @@ import {
   createLogger,
   demoDataEnabled,
   loadConfig,
+  systemClock,
 } from '@parking/platform';
 import { CatalogueModule } from './catalogue.module.js';
 import { configSchema } from './config.js';
 import { loadDemoData } from './demo/demo-data.js';
 import { integrationMessages } from './integration/integration-events.js';
 import { migrations } from './migrations/index.js';
+import { applyAgreementEvent } from './projections/agreement-places/agreement-places.projection.js';
 
 export async function bootstrap(): Promise<void> {
   const config = loadConfig(configSchema);
@@ -34,13 +37,14 @@ export async function bootstrap(): Promise<void> {
   });
 
   const store = new PostgresEventStore(pool);
-  if (demoDataEnabled(config)) await loadDemoData(pool, store, new Date());
+  const deps = { config, logger, pool, store, clock: systemClock };
+  if (demoDataEnabled(config)) await loadDemoData(deps);
   health.markReady('demo-data');
 
   const outbox = new OutboxPublisher({
     pool,
     js: jetstream(nc),
-    toMessage: integrationMessages(pool),
+    toMessage: integrationMessages(pool, store),
     logger,
   });
   await outbox.start();
@@ -49,9 +53,23 @@ export async function bootstrap(): Promise<void> {
     if (!outbox.isRunning()) throw new Error('the outbox publisher is not running');
   });
 
+  const agreementPlaces = new DurableConsumer({
+    nc,
+    pool,
+    durable: `${config.CONSUMER_PREFIX}-agreement-places`,
+    filterSubject: 'parking.agreement.>',
+    handle: applyAgreementEvent,
+    logger,
+  });
+  await agreementPlaces.start();
+  shutdown.add('agreement places consumer', () => agreementPlaces.stop());
+  health.addCheck('consumers', () => {
+    if (!agreementPlaces.isRunning()) throw new Error('the agreement places consumer is not running');
+  });
+
   await bootstrapService({
     name: 'catalogue',
-    module: CatalogueModule.register({ config, logger, pool, store }),
+    module: CatalogueModule.register(deps),
     config,
     logger,
     health,

@@ -36,6 +36,11 @@ export async function createGatewayApp(deps: Deps): Promise<NestFastifyApplicati
     logger: new NestPinoLogger(deps.logger.child({ component: 'nest' })),
   });
   const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
+  // A route may raise its own body limit with @RouteConfig({ bodyLimit }) (routes register at init).
+  fastify.addHook('onRoute', (route) => {
+    const limit = (route.config as { bodyLimit?: number } | undefined)?.bodyLimit;
+    if (limit) route.bodyLimit = limit;
+  });
 
   fastify.addHook('onSend', async (req, reply) => {
     reply.header('x-request-id', req.id);

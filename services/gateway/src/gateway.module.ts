@@ -4,6 +4,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { DEPS, type Deps } from './deps.js';
 import { AuthGuard } from './http/auth.guard.js';
 import { AgreementController } from './routes/agreement/agreement.controller.js';
+import { CatalogueAdminController } from './routes/catalogue/catalogue-admin.controller.js';
 import { CatalogueController } from './routes/catalogue/catalogue.controller.js';
 import { EnforcementController } from './routes/enforcement/enforcement.controller.js';
 import { IdentityController } from './routes/identity/identity.controller.js';
@@ -16,6 +17,7 @@ export const API_CONTROLLERS: Type[] = [
   StaffController,
   PlatformController,
   CatalogueController,
+  CatalogueAdminController,
   PaymentController,
   AgreementController,
   EnforcementController,

@@ -1,9 +1,11 @@
 // Dev-mode demo catalogue (API.md "Dev mode and demo data"), with ids derived from names so that a
 // second load finds every stream in place and changes nothing.
-import { DEMO_OPERATORS, isAppError, uuidFrom, type Money } from '@parking/contracts';
-import type { PostgresEventStore } from '@parking/event-store';
-import type pg from 'pg';
+import { randomUUID } from 'node:crypto';
+import { DEMO_OPERATORS, isAppError, uuidFrom, type Money, type RequestContext } from '@parking/contracts';
+import { replaceStaffList, stageStaffList } from '../commands/replacing-staff-lists/replace-staff-list.js';
+import type { CommandDeps } from '../deps.js';
 import { checkProduct, type CatalogueEvent, type ProductDefinition } from '../domain/catalogue.js';
+import { hasStaffList } from '../projections/catalogue.queries.js';
 import { record } from '../projections/catalogue-writer.js';
 
 const nok = (kroner: number): Money => ({ amount: kroner * 100, currency: 'NOK' });
@@ -165,7 +167,9 @@ async function once(fn: () => Promise<void>): Promise<void> {
   }
 }
 
-export async function loadDemoData(pool: pg.Pool, store: PostgresEventStore, now: Date): Promise<void> {
+export async function loadDemoData(deps: CommandDeps): Promise<void> {
+  const { pool, store } = deps;
+  const now = deps.clock.now();
   for (const op of DEMO) {
     const id = (...parts: string[]) => uuidFrom(['demo', op.slug, ...parts].join(':'));
     const meta = { operatorId: op.operatorId, actor: { kind: 'system' as const, id: 'demo-data' } };
@@ -244,28 +248,28 @@ export async function loadDemoData(pool: pg.Pool, store: PostgresEventStore, now
               'no_stream',
             ),
           );
-          if (staffList) await loadStaffList(pool, op.operatorId, definition.productId, staffList, now);
+          if (staffList) await loadStaffList(deps, op.operatorId, definition.productId, staffList);
         }
       }
     }
   }
 }
 
+/** The staff list, through the same command an operator uses, unless the product has one already. */
 async function loadStaffList(
-  pool: pg.Pool,
+  deps: CommandDeps,
   operatorId: string,
   productId: string,
   [from, to]: [number, number],
-  now: Date,
 ) {
-  const numbers = Array.from({ length: to - from + 1 }, (_, i) => String(from + i));
-  await pool.query(
-    `insert into staff_list_entries (operator_id, product_id, employee_number)
-     select $1, $2, unnest($3::text[]) on conflict do nothing`,
-    [operatorId, productId, numbers],
-  );
-  await pool.query(
-    'insert into staff_lists (operator_id, product_id, replaced_at) values ($1, $2, $3) on conflict do nothing',
-    [operatorId, productId, now],
-  );
+  if (await hasStaffList(deps.pool, productId)) return;
+  const employeeNumbers = Array.from({ length: to - from + 1 }, (_, i) => String(from + i));
+  const ctx: RequestContext = {
+    operatorId,
+    caller: { kind: 'system', service: 'demo-data' },
+    correlationId: 'demo-data',
+  };
+  const uploadId = randomUUID();
+  await stageStaffList(deps, { productId, uploadId, part: 0, employeeNumbers }, ctx);
+  await replaceStaffList(deps, { productId, uploadId, parts: 1 }, ctx);
 }

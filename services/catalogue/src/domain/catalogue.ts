@@ -17,6 +17,8 @@ export interface ProductDefinition {
   requiresEmployeeNumber: boolean;
   termsId: string;
   capacity: number | null;
+  /** When it was defined (absent on the demo products recorded before this field existed). */
+  createdAt?: string;
 }
 
 export type CatalogueEvent =
@@ -35,14 +37,48 @@ export type CatalogueEvent =
   | { type: 'ZoneAdded'; data: { locationId: string; zoneId: string; name: string } }
   | {
       type: 'TermsPublished';
-      data: { termsId: string; version: number; title: string; text: string; publishedAt: string };
+      data: {
+        termsId: string;
+        version: number;
+        title: string;
+        text: string;
+        publishedAt: string;
+        /** The document's first version's id; absent = this is version 1 (`termsId`). */
+        documentId?: string;
+        replaces?: string;
+      };
     }
-  | { type: 'ProductCreated'; data: ProductDefinition };
+  | { type: 'ProductCreated'; data: ProductDefinition }
+  | {
+      type: 'ProductPriceChanged';
+      data: {
+        productId: string;
+        price: Money;
+        previousPrice: Money;
+        changedAt: string;
+        effectiveFrom: string;
+      };
+    }
+  | { type: 'ProductDescriptionChanged'; data: { productId: string; description: string } }
+  | { type: 'ProductTermsChanged'; data: { productId: string; termsId: string; previousTermsId: string } }
+  | { type: 'ProductZonesChanged'; data: { productId: string; zoneIds: string[] } }
+  | { type: 'ProductCapacityChanged'; data: { productId: string; capacity: number | null } }
+  | { type: 'ProductWithdrawn'; data: { productId: string; at: string } }
+  | { type: 'ProductPutOnSale'; data: { productId: string; at: string } }
+  | {
+      type: 'StaffListReplaced';
+      data: { productId: string; count: number; sha256: string; replacedAt: string };
+    };
+
+export type EventOf<T extends CatalogueEvent['type']> = Extract<CatalogueEvent, { type: T }>;
 
 const DAYS = { day: 1, week: 7, month: 28, year: 365 } as const;
 
+export const refused = (fields: FieldError[], message = 'A catalogue rule refuses the change') =>
+  new AppError('RULE_VIOLATED', message, { fields });
+
 /** A product's rules (PRODUCT.md "Catalogue"); `locationZoneIds` are the zones of its own location. */
-export function checkProduct(p: ProductDefinition, locationZoneIds: string[]): void {
+export function productRuleBreaches(p: ProductDefinition, locationZoneIds: string[]): FieldError[] {
   const errors: FieldError[] = [];
   if (!Number.isInteger(p.price.amount) || p.price.amount <= 0)
     errors.push({ path: 'price.amount', message: 'whole øre above 0' });
@@ -54,11 +90,17 @@ export function checkProduct(p: ProductDefinition, locationZoneIds: string[]): v
   if (p.startPolicy === 'at_purchase' && p.period.unit !== 'day') {
     errors.push({ path: 'startPolicy', message: 'only day products start at purchase' });
   }
+  if (p.capacity !== null && (!Number.isInteger(p.capacity) || p.capacity < 1))
+    errors.push({ path: 'capacity', message: 'a whole number above 0, or null' });
   if (p.zoneIds.length === 0) errors.push({ path: 'zoneIds', message: 'at least one zone' });
   p.zoneIds.forEach((z, i) => {
     if (!locationZoneIds.includes(z))
       errors.push({ path: `zoneIds.${i}`, message: 'not a zone of the product location' });
   });
-  if (errors.length)
-    throw new AppError('RULE_VIOLATED', 'The product breaks a catalogue rule', { fields: errors });
+  return errors;
+}
+
+export function checkProduct(p: ProductDefinition, locationZoneIds: string[]): void {
+  const errors = productRuleBreaches(p, locationZoneIds);
+  if (errors.length) throw refused(errors, 'The product breaks a catalogue rule');
 }

@@ -27,4 +27,40 @@ export const migrations: Migration[] = [
       create table staff_lists (operator_id uuid not null, product_id uuid primary key, replaced_at timestamptz not null);
     `,
   },
+  {
+    id: 'catalogue_002_operator_writes',
+    sql: `
+      -- Terms versions of one document share its first version's id.
+      alter table terms add column document_id uuid;
+      update terms set document_id = id;
+      alter table terms alter column document_id set not null;
+      create index terms_by_document on terms (operator_id, document_id, version);
+      create index cities_by_operator on cities (operator_id, lower(name));
+      create index locations_by_city on locations (operator_id, city_id);
+      create index zones_by_location on zones (location_id);
+      alter table staff_lists add column entry_count int, add column sha256 text;
+
+      -- A staff list on its way in, part by part (NATS carries at most 1 MiB per message).
+      create table staff_list_uploads (
+        upload_id uuid primary key, operator_id uuid not null, product_id uuid not null,
+        created_at timestamptz not null default now()
+      );
+      create table staff_list_upload_parts (
+        upload_id uuid not null references staff_list_uploads on delete cascade, part int not null,
+        primary key (upload_id, part)
+      );
+      create table staff_list_upload_entries (
+        upload_id uuid not null references staff_list_uploads on delete cascade, part int not null,
+        employee_number text not null
+      );
+      create index staff_list_upload_entries_by_part on staff_list_upload_entries (upload_id, part);
+
+      -- The agreements holding a place on a product (for capacity), from the agreement service's events.
+      create table agreement_places (
+        agreement_id uuid primary key, operator_id uuid not null, product_id uuid, status text not null,
+        stream_version int not null
+      );
+      create index agreement_places_by_product on agreement_places (product_id, status);
+    `,
+  },
 ];

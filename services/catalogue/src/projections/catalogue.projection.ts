@@ -2,6 +2,14 @@
 import type pg from 'pg';
 import type { CatalogueEvent } from '../domain/catalogue.js';
 
+/** Merges `patch` into a product's definition. */
+async function patchDefinition(client: pg.PoolClient, productId: string, patch: Record<string, unknown>) {
+  await client.query('update products set definition = definition || $2::jsonb where id = $1', [
+    productId,
+    JSON.stringify(patch),
+  ]);
+}
+
 export async function project(
   client: pg.PoolClient,
   operatorId: string,
@@ -34,8 +42,8 @@ export async function project(
     case 'TermsPublished': {
       const d = event.data;
       await client.query(
-        'insert into terms (operator_id, id, version, title, text, published_at) values ($1, $2, $3, $4, $5, $6)',
-        [operatorId, d.termsId, d.version, d.title, d.text, d.publishedAt],
+        'insert into terms (operator_id, id, version, title, text, published_at, document_id) values ($1, $2, $3, $4, $5, $6, $7)',
+        [operatorId, d.termsId, d.version, d.title, d.text, d.publishedAt, d.documentId ?? d.termsId],
       );
       return;
     }
@@ -43,6 +51,32 @@ export async function project(
       await client.query(
         'insert into products (operator_id, id, location_id, on_sale, definition) values ($1, $2, $3, true, $4)',
         [operatorId, event.data.productId, event.data.locationId, event.data],
+      );
+      return;
+    case 'ProductPriceChanged':
+      return patchDefinition(client, event.data.productId, { price: event.data.price });
+    case 'ProductDescriptionChanged':
+      return patchDefinition(client, event.data.productId, { description: event.data.description });
+    case 'ProductTermsChanged':
+      return patchDefinition(client, event.data.productId, { termsId: event.data.termsId });
+    case 'ProductZonesChanged':
+      return patchDefinition(client, event.data.productId, { zoneIds: event.data.zoneIds });
+    case 'ProductCapacityChanged':
+      return patchDefinition(client, event.data.productId, { capacity: event.data.capacity });
+    case 'ProductWithdrawn':
+    case 'ProductPutOnSale':
+      await client.query('update products set on_sale = $2 where id = $1', [
+        event.data.productId,
+        event.type === 'ProductPutOnSale',
+      ]);
+      return;
+    case 'StaffListReplaced':
+      // The numbers themselves are written beside this event by the staff-list command.
+      await client.query(
+        `insert into staff_lists (operator_id, product_id, replaced_at, entry_count, sha256) values ($1, $2, $3, $4, $5)
+         on conflict (product_id) do update set replaced_at = excluded.replaced_at,
+           entry_count = excluded.entry_count, sha256 = excluded.sha256`,
+        [operatorId, event.data.productId, event.data.replacedAt, event.data.count, event.data.sha256],
       );
       return;
   }
