@@ -1,7 +1,15 @@
 // The Agreement's decisions: each command, given the current state, yields events or a refusal.
 // Facts that need I/O (the product, the card, the staff list) are gathered by the handler and passed in.
-import { AppError, type FieldError, type Vehicle } from '@parking/contracts';
-import type { AgreementEvent, AgreementState, ProductTerms } from './agreement.js';
+import { AppError, type FieldError, type Money, type Vehicle } from '@parking/contracts';
+import {
+  isLive,
+  type AgreementEvent,
+  type AgreementState,
+  type EndReason,
+  type LiveState,
+  type ProductTerms,
+  type Refund,
+} from './agreement.js';
 import {
   daysBetween,
   isValidDate,
@@ -50,7 +58,100 @@ export interface ChangeVehicles {
   now: Date;
 }
 
-export type AgreementCommand = RequestPurchase | ActivateAgreement | FailPurchase | ChangeVehicles;
+export interface ChangePaymentMethod {
+  type: 'ChangePaymentMethod';
+  userId: string;
+  paymentMethod: { id: string; usable: boolean };
+  now: Date;
+}
+
+/** payment-renewal charged the next period. */
+export interface RenewAgreement {
+  type: 'RenewAgreement';
+  periodNumber: number;
+  chargeId: string;
+  amount: Money;
+  now: Date;
+}
+
+export interface FailRenewal {
+  type: 'FailRenewal';
+  periodNumber: number;
+  reason: string;
+  now: Date;
+}
+
+export interface Cancel {
+  type: 'Cancel';
+  userId: string;
+  now: Date;
+}
+
+export interface Withdraw {
+  type: 'Withdraw';
+  userId: string;
+  now: Date;
+}
+
+export interface Terminate {
+  type: 'Terminate';
+  reason: string;
+  refund: 'none' | 'pro_rata';
+  now: Date;
+}
+
+/** The renewal run: ends what is over at `now`, fails a purchase unpaid after 15 minutes. */
+export interface EndIfOver {
+  type: 'EndIfOver';
+  now: Date;
+}
+
+export type AgreementCommand =
+  | RequestPurchase
+  | ActivateAgreement
+  | FailPurchase
+  | ChangeVehicles
+  | ChangePaymentMethod
+  | RenewAgreement
+  | FailRenewal
+  | Cancel
+  | Withdraw
+  | Terminate
+  | EndIfOver;
+
+/** The right of withdrawal («angrerett»): 14 days from the first purchase. */
+export const WITHDRAWAL_DAYS = 14;
+/** A purchase whose first charge has not settled in 15 minutes fails and frees its place. */
+export const PAYMENT_TIMEOUT_MS = 15 * 60_000;
+
+/**
+ * Pro rata (PRODUCT.md): the paid amount × the share of the paid period's seconds still unused,
+ * rounded down to the øre. A period not started yet is wholly unused.
+ */
+export function proRata(amount: number, from: string, to: string, now: Date): number {
+  const start = Date.parse(from);
+  const end = Date.parse(to);
+  const unusedFrom = Math.max(now.getTime(), start);
+  if (unusedFrom >= end || end <= start) return 0;
+  const unusedSeconds = Math.floor((end - unusedFrom) / 1000);
+  const periodSeconds = Math.floor((end - start) / 1000);
+  return Math.min(amount, Math.floor((amount * unusedSeconds) / periodSeconds));
+}
+
+function refundOfLastPeriod(state: LiveState, now: Date): Refund | null {
+  const last = state.paidPeriods.at(-1);
+  if (!last) return null;
+  const amount = proRata(last.amount.amount, last.from, last.to, now);
+  return amount > 0
+    ? { periodNumber: last.periodNumber, amount: { amount, currency: last.amount.currency } }
+    : null;
+}
+
+function owned(state: AgreementState, userId: string): Exclude<AgreementState, { status: 'none' }> {
+  if (state.status === 'none' || state.userId !== userId)
+    throw new AppError('NOT_FOUND', 'agreement not found');
+  return state;
+}
 
 function vehicleErrors(vehicles: Vehicle[], maxVehicles: number): FieldError[] {
   const errors: FieldError[] = [];
@@ -176,8 +277,8 @@ export function failPurchase(command: FailPurchase, state: AgreementState): Agre
 export function changeVehicles(command: ChangeVehicles, state: AgreementState): AgreementEvent[] {
   if (state.status === 'none' || state.userId !== command.userId)
     throw new AppError('NOT_FOUND', 'agreement not found');
-  if (state.status === 'failed')
-    throw new AppError('CONFLICT', 'the agreement failed; it has no vehicles to change');
+  if (state.status === 'failed' || state.status === 'ended')
+    throw new AppError('CONFLICT', `the agreement is ${state.status}; it has no vehicles to change`);
   const errors = vehicleErrors(command.vehicles, state.product.maxVehicles);
   if (errors.length)
     throw new AppError('RULE_VIOLATED', 'The vehicles break a rule of the product', { fields: errors });
@@ -193,6 +294,139 @@ export function changeVehicles(command: ChangeVehicles, state: AgreementState): 
   ];
 }
 
+export function changePaymentMethod(command: ChangePaymentMethod, state: AgreementState): AgreementEvent[] {
+  const current = owned(state, command.userId);
+  if (!isLive(current)) throw new AppError('CONFLICT', `the agreement is ${current.status}`);
+  if (!command.paymentMethod.usable) {
+    throw new AppError('RULE_VIOLATED', 'Not a usable card', {
+      fields: [{ path: 'paymentMethodId', message: 'not an active payment method of yours' }],
+    });
+  }
+  if (current.paymentMethodId === command.paymentMethod.id) return [];
+  return [
+    {
+      type: 'PaymentMethodChanged',
+      data: {
+        agreementId: current.agreementId,
+        paymentMethodId: command.paymentMethod.id,
+        changedAt: command.now.toISOString(),
+      },
+    },
+  ];
+}
+
+/** The charge of the next period succeeded: validity moves one period forward at once. */
+export function renew(command: RenewAgreement, state: AgreementState, validTo: string): AgreementEvent[] {
+  if (state.status === 'none') throw new AppError('NOT_FOUND', 'agreement not found');
+  if (!isLive(state)) return [];
+  const paid = state.paidPeriods.at(-1)?.periodNumber ?? 0;
+  // A redelivered charge, or one that is not the next period: nothing to do.
+  if (command.periodNumber !== paid + 1) return [];
+  return [
+    {
+      type: 'AgreementRenewed',
+      data: {
+        agreementId: state.agreementId,
+        periodNumber: command.periodNumber,
+        chargeId: command.chargeId,
+        amount: command.amount,
+        validTo,
+        renewedAt: command.now.toISOString(),
+      },
+    },
+  ];
+}
+
+export function failRenewal(command: FailRenewal, state: AgreementState): AgreementEvent[] {
+  if (state.status === 'none') throw new AppError('NOT_FOUND', 'agreement not found');
+  if (state.status !== 'active' && state.status !== 'past_due') return [];
+  const paid = state.paidPeriods.at(-1)?.periodNumber ?? 0;
+  if (command.periodNumber !== paid + 1) return [];
+  return [
+    {
+      type: 'RenewalFailed',
+      data: {
+        agreementId: state.agreementId,
+        periodNumber: command.periodNumber,
+        reason: command.reason,
+        failedAt: command.now.toISOString(),
+      },
+    },
+  ];
+}
+
+/** Stops renewing: the agreement ends at the end of the paid period. Nothing is refunded. */
+export function cancel(command: Cancel, state: AgreementState): AgreementEvent[] {
+  const current = owned(state, command.userId);
+  if (current.status === 'cancelled_at_period_end') return [];
+  if (current.status !== 'active' && current.status !== 'past_due')
+    throw new AppError('CONFLICT', `the agreement is ${current.status}`);
+  if (!current.product.autoRenew)
+    throw new AppError('CONFLICT', 'a one-off agreement ends at its period end without cancelling');
+  return [
+    {
+      type: 'AgreementCancelled',
+      data: {
+        agreementId: current.agreementId,
+        cancelledAt: command.now.toISOString(),
+        endsAt: current.validTo,
+      },
+    },
+  ];
+}
+
+/** «Angrerett»: within 14 days of the first purchase the agreement ends now, the unused share refunded. */
+export function withdraw(command: Withdraw, state: AgreementState): AgreementEvent[] {
+  const current = owned(state, command.userId);
+  if (!isLive(current)) throw new AppError('CONFLICT', `the agreement is ${current.status}`);
+  const deadline = Date.parse(current.createdAt) + WITHDRAWAL_DAYS * 86_400_000;
+  if (command.now.getTime() > deadline) {
+    throw new AppError('CONFLICT', `the right of withdrawal ended ${new Date(deadline).toISOString()}`);
+  }
+  return [
+    {
+      type: 'AgreementWithdrawn',
+      data: {
+        agreementId: current.agreementId,
+        withdrawnAt: command.now.toISOString(),
+        refund: refundOfLastPeriod(current, command.now),
+      },
+    },
+  ];
+}
+
+/** An operator ends the agreement at once, refunding the unused share or nothing. */
+export function terminate(command: Terminate, state: AgreementState): AgreementEvent[] {
+  if (state.status === 'none') throw new AppError('NOT_FOUND', 'agreement not found');
+  if (!isLive(state)) throw new AppError('CONFLICT', `the agreement is ${state.status}`);
+  return [
+    {
+      type: 'AgreementTerminated',
+      data: {
+        agreementId: state.agreementId,
+        terminatedAt: command.now.toISOString(),
+        reason: command.reason,
+        refund: command.refund === 'pro_rata' ? refundOfLastPeriod(state, command.now) : null,
+      },
+    },
+  ];
+}
+
+export function endIfOver(command: EndIfOver, state: AgreementState): AgreementEvent[] {
+  const now = command.now;
+  if (state.status === 'pending_payment') {
+    if (now.getTime() - Date.parse(state.createdAt) < PAYMENT_TIMEOUT_MS) return [];
+    return failPurchase({ type: 'FailPurchase', reason: 'payment_timeout', now }, state);
+  }
+  if (!isLive(state) || Date.parse(state.validTo) > now.getTime()) return [];
+  const reason: EndReason =
+    state.status === 'cancelled_at_period_end' ? 'cancelled' : state.product.autoRenew ? 'unpaid' : 'expired';
+  // Ended at its period end, which is when it stopped being valid (the run may come later).
+  return [
+    { type: 'AgreementEnded', data: { agreementId: state.agreementId, endedAt: state.validTo, reason } },
+  ];
+}
+
 export function decide(command: AgreementCommand, state: AgreementState): AgreementEvent[] {
   switch (command.type) {
     case 'RequestPurchase':
@@ -203,5 +437,32 @@ export function decide(command: AgreementCommand, state: AgreementState): Agreem
       return failPurchase(command, state);
     case 'ChangeVehicles':
       return changeVehicles(command, state);
+    case 'ChangePaymentMethod':
+      return changePaymentMethod(command, state);
+    case 'RenewAgreement':
+      return renew(command, state, nextValidTo(state));
+    case 'FailRenewal':
+      return failRenewal(command, state);
+    case 'Cancel':
+      return cancel(command, state);
+    case 'Withdraw':
+      return withdraw(command, state);
+    case 'Terminate':
+      return terminate(command, state);
+    case 'EndIfOver':
+      return endIfOver(command, state);
   }
+}
+
+/** The end of the period after the last paid one, counted from the first start. */
+export function nextValidTo(state: AgreementState): string {
+  if (state.status === 'none') return '';
+  const paid = state.paidPeriods.at(-1)?.periodNumber ?? 1;
+  return periodWindow(
+    new Date(state.firstStart),
+    state.product.period,
+    paid + 1,
+    state.product.timeZone,
+    state.product.startPolicy === 'at_purchase',
+  ).to.toISOString();
 }

@@ -7,13 +7,20 @@ import {
 } from '@parking/contracts/agreement';
 import type { RecordedEvent } from '@parking/event-store';
 import { evolve, initialState, type AgreementEvent, type AgreementState } from '../domain/agreement.js';
-import { toSnapshot } from '../domain/view.js';
+import { renewalDue, toSnapshot } from '../domain/view.js';
 
 const SUBJECTS: Record<AgreementEvent['type'], string> = {
   AgreementRequested: AGREEMENT_EVENTS.requested,
   AgreementActivated: AGREEMENT_EVENTS.activated,
   AgreementPurchaseFailed: AGREEMENT_EVENTS.purchaseFailed,
   VehiclesChanged: AGREEMENT_EVENTS.vehiclesChanged,
+  PaymentMethodChanged: AGREEMENT_EVENTS.paymentMethodChanged,
+  AgreementRenewed: AGREEMENT_EVENTS.renewed,
+  RenewalFailed: AGREEMENT_EVENTS.renewalFailed,
+  AgreementCancelled: AGREEMENT_EVENTS.cancelled,
+  AgreementWithdrawn: AGREEMENT_EVENTS.withdrawn,
+  AgreementTerminated: AGREEMENT_EVENTS.terminated,
+  AgreementEnded: AGREEMENT_EVENTS.ended,
 };
 
 /** Maps an event, given the agreement's events up to and including it, to its integration message. */
@@ -46,6 +53,26 @@ export function toIntegrationMessage(
     };
     return { subject, data };
   }
-  const data: AgreementChanged = { agreementId: state.agreementId, userId: state.userId, snapshot };
+  const last = state.paidPeriods.at(-1);
+  const domainEvent = { type: event.type, data: event.data } as AgreementEvent;
+  const data: AgreementChanged = {
+    agreementId: state.agreementId,
+    userId: state.userId,
+    snapshot,
+    productId: state.product.id,
+    productName: state.product.name,
+    paymentMethodId: state.paymentMethodId,
+    employeeNumber: state.employeeNumber,
+    autoRenew: state.product.autoRenew,
+    vatRate: state.product.vatRate,
+    renewal: renewalDue(state),
+    paidPeriod: last
+      ? { periodNumber: last.periodNumber, from: last.from, to: last.to, amount: last.amount }
+      : null,
+    ...(domainEvent.type === 'AgreementWithdrawn' || domainEvent.type === 'AgreementTerminated'
+      ? { refund: domainEvent.data.refund }
+      : {}),
+    ...(state.status === 'ended' ? { endedAt: state.endedAt, reason: state.endReason } : {}),
+  };
   return { subject, data };
 }
