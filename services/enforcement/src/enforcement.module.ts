@@ -1,19 +1,15 @@
 // The enforcement service's Nest module.
 import { Module, type DynamicModule } from '@nestjs/common';
-import type { Clock } from '@parking/platform';
-import { CLOCK, EnforcementController, INDEX } from './enforcement.controller.js';
-import type { PlateIndex } from './projections/plate-index.js';
+import type { EnforcementDeps } from './deps.js';
+import { DEPS, EnforcementController } from './enforcement.controller.js';
 
 @Module({})
 export class EnforcementModule {
-  static register(index: PlateIndex, clock: Clock): DynamicModule {
+  static register(deps: EnforcementDeps): DynamicModule {
     return {
       module: EnforcementModule,
       controllers: [EnforcementController],
-      providers: [
-        { provide: INDEX, useValue: index },
-        { provide: CLOCK, useValue: clock },
-      ],
+      providers: [{ provide: DEPS, useValue: deps }],
     };
   }
 }

@@ -1,50 +1,109 @@
-// Plate checks from the in-memory index: one plate, or up to 1,000 in one request.
-import { AppError, hasRole, parseOrThrow, type RequestContext } from '@parking/contracts';
-import { checkSchema, checksSchema, type Check } from '@parking/contracts/enforcement';
-import { decideCheck } from '../domain/check.js';
+// Plate checks from the in-memory index: one plate, up to 1,000 in one request, and a zone's whitelist.
+// Nothing here touches the database; the answers go to the check log, which writes them later.
+import { parseOrThrow, type RequestContext } from '@parking/contracts';
+import {
+  checkSchema,
+  checksSchema,
+  whitelistPageSchema,
+  type Check,
+  type WhitelistEntry,
+  type WhitelistPage,
+} from '@parking/contracts/enforcement';
+import { CHECKERS, requireRole, requireZone } from '../access.js';
+import { assessCheck, counts, type Assessment } from '../domain/check.js';
 import type { PlateIndex } from '../projections/plate-index.js';
+import type { CheckLog } from './check-log.js';
 
-function authorise(index: PlateIndex, ctx: RequestContext, zone: string): void {
-  const c = ctx.caller;
-  if (!(hasRole(c, 'officer') || hasRole(c, 'operator') || hasRole(c, 'device'))) {
-    throw new AppError('FORBIDDEN', 'Only attendants, operators and devices may check plates');
-  }
-  if (!index.hasZone(ctx.operatorId, zone)) {
-    throw new AppError('RULE_VIOLATED', 'Unknown zone', {
-      fields: [{ path: 'zone', message: 'no such zone at this operator' }],
-    });
-  }
-  if (c.kind === 'device' && c.zoneIds && !c.zoneIds.includes(zone)) {
-    throw new AppError('FORBIDDEN', 'This device may not act in this zone');
-  }
-}
-
-export function checkOne(index: PlateIndex, input: unknown, ctx: RequestContext, now: Date): Check {
-  const req = parseOrThrow(checkSchema, input);
-  authorise(index, ctx, req.zone);
-  const at = req.at ? new Date(req.at) : now;
-  return decideCheck(
-    { plate: req.plate, country: req.country, zone: req.zone, at },
-    index.lookup(ctx.operatorId, req.plate, req.country),
+/** The check of one plate at `at`, with who else of its agreement is present. */
+export function assess(
+  index: PlateIndex,
+  operatorId: string,
+  request: { plate: string; country: string; zone: string; at: Date },
+): Assessment {
+  return assessCheck(request, index.lookup(operatorId, request.plate, request.country), (a, at) =>
+    index.othersPresent(index.get(a.agreementId)!, request.plate, request.country, at),
   );
 }
 
-export function checkMany(
-  index: PlateIndex,
-  input: unknown,
-  ctx: RequestContext,
-  now: Date,
-): { items: Check[] } {
-  const req = parseOrThrow(checksSchema, input);
-  authorise(index, ctx, req.zone);
-  const at = req.at ? new Date(req.at) : now;
-  return {
-    items: req.plates.map((p) => {
+export class Checks {
+  constructor(
+    private readonly index: PlateIndex,
+    private readonly log: CheckLog | null,
+  ) {}
+
+  checkOne(input: unknown, ctx: RequestContext, now: Date): Check {
+    const req = parseOrThrow(checkSchema, input);
+    requireRole(ctx, CHECKERS);
+    requireZone(this.index, ctx, req.zone);
+    const at = req.at ? new Date(req.at) : now;
+    const { check } = assess(this.index, ctx.operatorId, { ...req, at });
+    this.log?.record(ctx, now, [check]);
+    return check;
+  }
+
+  checkMany(input: unknown, ctx: RequestContext, now: Date): { items: Check[] } {
+    const req = parseOrThrow(checksSchema, input);
+    requireRole(ctx, CHECKERS);
+    requireZone(this.index, ctx, req.zone);
+    const at = req.at ? new Date(req.at) : now;
+    const items = req.plates.map((p) => {
       const { plate, country } = typeof p === 'string' ? { plate: p, country: 'NO' } : p;
-      return decideCheck(
-        { plate, country, zone: req.zone, at },
-        index.lookup(ctx.operatorId, plate, country),
-      );
-    }),
-  };
+      return assess(this.index, ctx.operatorId, { plate, country, zone: req.zone, at }).check;
+    });
+    this.log?.record(ctx, now, items);
+    return { items };
+  }
+
+  private readonly whitelists = new Map<string, { entries: WhitelistEntry[]; expires: number }>();
+
+  /**
+   * One page of the plates valid in the zone at `asOf`. The gateway asks for the pages one after another
+   * with the first page's `asOf`; the whole list is computed once and kept for a few seconds for them.
+   */
+  whitelist(input: unknown, ctx: RequestContext, now: Date): WhitelistPage {
+    const req = parseOrThrow(whitelistPageSchema, input);
+    requireRole(ctx, CHECKERS);
+    requireZone(this.index, ctx, req.zone);
+    const asOf = req.asOf ? new Date(req.asOf) : now;
+    const key = `${ctx.operatorId}|${req.zone}|${asOf.toISOString()}`;
+    let cached = this.whitelists.get(key);
+    if (!cached || cached.expires < Date.now()) {
+      cached = {
+        entries: this.validInZone(ctx.operatorId, req.zone, asOf.getTime()),
+        expires: Date.now() + 30_000,
+      };
+      for (const [k, v] of this.whitelists) if (v.expires < Date.now()) this.whitelists.delete(k);
+      this.whitelists.set(key, cached);
+    }
+    const from = req.cursor ? Number(req.cursor) : 0;
+    const items = cached.entries.slice(from, from + req.limit);
+    const next = from + items.length;
+    return {
+      zone: req.zone,
+      asOf: asOf.toISOString(),
+      items,
+      nextCursor: next < cached.entries.length ? String(next) : null,
+    };
+  }
+
+  private validInZone(operatorId: string, zone: string, at: number): WhitelistEntry[] {
+    const entries: WhitelistEntry[] = [];
+    for (const a of this.index.inZone(operatorId, zone)) {
+      if (!counts(a) || a.validFrom > at || at >= a.validTo) continue;
+      const validTo = new Date(a.validTo).toISOString();
+      for (const v of a.vehicles)
+        entries.push({ plate: v.plate, country: v.country, agreementId: a.agreementId, validTo });
+    }
+    return entries.sort((x, y) =>
+      x.country === y.country
+        ? x.plate < y.plate
+          ? -1
+          : x.plate > y.plate
+            ? 1
+            : 0
+        : x.country < y.country
+          ? -1
+          : 1,
+    );
+  }
 }

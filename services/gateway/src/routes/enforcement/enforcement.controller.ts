@@ -1,16 +1,34 @@
-// Enforcement routes (officers and devices): check one plate or up to 1000 in one round trip, and the
-// zone's whitelist. A zone-scoped device is refused outside its zones before anything is asked.
-import { Body, Controller, Get, HttpCode, Inject, Post, Query } from '@nestjs/common';
+// Enforcement routes: officers and devices check one plate or up to 1000 in one round trip, download a
+// zone's whitelist and report observations; officers and operators read violations and sanctions;
+// officers issue sanctions. A zone-scoped device is refused outside its zones before anything is asked.
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { AppError, parseOrThrow, type RequestContext } from '@parking/contracts';
-import { checkSchema, checksSchema, ENFORCEMENT_SUBJECTS, type Check } from '@parking/contracts/enforcement';
-import { z } from 'zod';
+import {
+  cancelSanctionBodySchema,
+  checkSchema,
+  checksSchema,
+  ENFORCEMENT_SUBJECTS,
+  issueSanctionBodySchema,
+  listSanctionsSchema,
+  listViolationsSchema,
+  observationSchema,
+  whitelistQuerySchema,
+  type Check,
+  type Items,
+  type ObservationRecorded,
+  type Sanction,
+  type Violation,
+  type Whitelist,
+  type WhitelistPage,
+} from '@parking/contracts/enforcement';
 import { DEPS, type Deps } from '../../deps.js';
 import { Roles } from '../../http/access.js';
 import { Ctx } from '../../http/gateway-request.js';
 import { ApiDoc } from '../../openapi/api-doc.js';
 
 const tag = 'Enforcement';
-const whitelistQuery = z.object({ zone: z.string().min(1).max(100) });
+/** A whitelist of a large zone is more than one NATS message: it comes in pages, joined here. */
+const WHITELIST_PAGES_MAX = 200;
 
 /** A device limited to some zones may act only there. */
 export function assertZoneAllowed(ctx: RequestContext, zone: string): void {
@@ -47,10 +65,79 @@ export class EnforcementController {
   }
 
   @Get('whitelist')
-  @ApiDoc({ tag, summary: 'Every plate valid in the zone now', query: whitelistQuery })
-  whitelist(@Query() query: unknown, @Ctx() ctx: RequestContext) {
-    const request = parseOrThrow(whitelistQuery, query);
+  @ApiDoc({ tag, summary: 'Every plate valid in the zone now, in one answer', query: whitelistQuerySchema })
+  async whitelist(@Query() query: unknown, @Ctx() ctx: RequestContext): Promise<Whitelist> {
+    const request = parseOrThrow(whitelistQuerySchema, query);
     assertZoneAllowed(ctx, request.zone);
-    return this.deps.rpc.request(ENFORCEMENT_SUBJECTS.whitelist, request, ctx);
+    let page = await this.deps.rpc.request<WhitelistPage>(ENFORCEMENT_SUBJECTS.whitelist, request, ctx);
+    const whole: Whitelist = { zone: page.zone, asOf: page.asOf, items: page.items };
+    for (let n = 1; page.nextCursor && n < WHITELIST_PAGES_MAX; n++) {
+      page = await this.deps.rpc.request<WhitelistPage>(
+        ENFORCEMENT_SUBJECTS.whitelist,
+        { ...request, asOf: whole.asOf, cursor: page.nextCursor },
+        ctx,
+      );
+      whole.items.push(...page.items);
+    }
+    return whole;
+  }
+
+  @Post('observations')
+  @ApiDoc({
+    tag,
+    summary: 'Report a plate seen parked (patrol), or entering or leaving (gate)',
+    body: observationSchema,
+    responses: { 201: 'The observation, its check, and the violation it recorded or repeats' },
+  })
+  observe(@Body() body: unknown, @Ctx() ctx: RequestContext) {
+    const request = parseOrThrow(observationSchema, body);
+    assertZoneAllowed(ctx, request.zone);
+    return this.deps.rpc.request<ObservationRecorded>(ENFORCEMENT_SUBJECTS.observe, request, ctx);
+  }
+
+  @Get('violations')
+  @Roles('officer', 'operator')
+  @ApiDoc({ tag, summary: 'Violations by zone and time', query: listViolationsSchema })
+  violations(@Query() query: unknown, @Ctx() ctx: RequestContext) {
+    const request = parseOrThrow(listViolationsSchema, query);
+    return this.deps.rpc.request<Items<Violation>>(ENFORCEMENT_SUBJECTS.listViolations, request, ctx);
+  }
+
+  @Post('violations/:id/sanction')
+  @Roles('officer')
+  @ApiDoc({
+    tag,
+    summary: "Issue a control sanction for a violation (amount and due date from the operator's settings)",
+    body: issueSanctionBodySchema,
+    responses: { 201: 'The sanction' },
+  })
+  issueSanction(@Param('id') violationId: string, @Body() body: unknown, @Ctx() ctx: RequestContext) {
+    const request = parseOrThrow(issueSanctionBodySchema, body ?? {});
+    return this.deps.rpc.request<Sanction>(
+      ENFORCEMENT_SUBJECTS.issueSanction,
+      { ...request, violationId },
+      ctx,
+    );
+  }
+
+  @Get('sanctions')
+  @Roles('officer', 'operator')
+  @ApiDoc({ tag, summary: 'Control sanctions issued since a time', query: listSanctionsSchema })
+  sanctions(@Query() query: unknown, @Ctx() ctx: RequestContext) {
+    const request = parseOrThrow(listSanctionsSchema, query);
+    return this.deps.rpc.request<Items<Sanction>>(ENFORCEMENT_SUBJECTS.listSanctions, request, ctx);
+  }
+
+  @Post('sanctions/:id/cancel')
+  @HttpCode(200)
+  @Roles('officer', 'operator')
+  @ApiDoc({ tag, summary: 'Cancel a control sanction, with a reason', body: cancelSanctionBodySchema })
+  cancelSanction(@Param('id') sanctionId: string, @Body() body: unknown, @Ctx() ctx: RequestContext) {
+    const request = parseOrThrow(cancelSanctionBodySchema, body);
+    return this.deps.rpc.request<Sanction>(
+      ENFORCEMENT_SUBJECTS.cancelSanction,
+      { ...request, sanctionId },
+      ctx,
+    );
   }
 }

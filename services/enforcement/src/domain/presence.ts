@@ -1,0 +1,27 @@
+// Who is parked: a vehicle is present from its entry until its exit (gate mode), or within 30 minutes
+// either side of a sighting (patrol mode). Only the latest observation of each vehicle is kept.
+import type { ObservationKind } from '@parking/contracts/enforcement';
+
+export const PATROL_WINDOW_MS = 30 * 60_000;
+
+export interface LastObservation {
+  kind: ObservationKind;
+  at: number;
+}
+
+export function isPresentAt(last: LastObservation | undefined, at: number): boolean {
+  if (!last) return false;
+  switch (last.kind) {
+    case 'seen':
+      return Math.abs(at - last.at) <= PATROL_WINDOW_MS;
+    case 'entry':
+      return last.at <= at;
+    case 'exit':
+      return false;
+  }
+}
+
+/** A newer observation replaces an older one; an older one arriving late changes nothing. */
+export function latest(current: LastObservation | undefined, next: LastObservation): LastObservation {
+  return current && current.at > next.at ? current : next;
+}
