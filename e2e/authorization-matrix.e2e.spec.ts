@@ -26,7 +26,8 @@ const CALLERS: Caller[] = [
   'fjordOperator',
 ];
 
-type Access = 'anyone' | 'user' | 'customer' | 'operator' | 'enforcement' | 'platform';
+type Access =
+  'anyone' | 'user' | 'customer' | 'operator' | 'enforcement' | 'enforcementReader' | 'officer' | 'platform';
 /** `pass`: admitted (any status but 401, 403 and a crash; 503 is a route whose service does not serve it yet). */
 type Expected = 401 | 403 | 404 | 'pass';
 
@@ -154,6 +155,26 @@ const MATRIX: Record<string, Row> = {
   'GET /v1/enforcement/check': { access: 'enforcement', path: '/v1/enforcement/check' },
   'POST /v1/enforcement/checks': { access: 'enforcement', path: '/v1/enforcement/checks', body: {} },
   'GET /v1/enforcement/whitelist': { access: 'enforcement', path: '/v1/enforcement/whitelist' },
+  'POST /v1/enforcement/observations': {
+    access: 'enforcement',
+    path: '/v1/enforcement/observations',
+    body: {},
+  },
+  'GET /v1/enforcement/violations': {
+    access: 'enforcementReader',
+    path: '/v1/enforcement/violations?since=not-a-time',
+  },
+  'POST /v1/enforcement/violations/{id}/sanction': {
+    access: 'officer',
+    path: `/v1/enforcement/violations/${UNKNOWN}/sanction`,
+    body: {},
+  },
+  'GET /v1/enforcement/sanctions': { access: 'enforcementReader', path: '/v1/enforcement/sanctions?since=x' },
+  'POST /v1/enforcement/sanctions/{id}/cancel': {
+    access: 'enforcementReader',
+    path: `/v1/enforcement/sanctions/${UNKNOWN}/cancel`,
+    body: {},
+  },
 };
 
 /** What each caller gets on a row. */
@@ -175,6 +196,8 @@ function expected(row: Row, caller: Caller): Expected {
     (row.access === 'customer' && held.includes('customer')) ||
     (row.access === 'operator' && held.includes('operator')) ||
     (row.access === 'enforcement' && (held.includes('officer') || held.includes('device'))) ||
+    (row.access === 'enforcementReader' && (held.includes('officer') || held.includes('operator'))) ||
+    (row.access === 'officer' && held.includes('officer')) ||
     (row.access === 'platform' && held.includes('platform'));
   if (!allowed) return 403;
   if (row.ownedByCustomer && caller !== 'customer') return 404;
