@@ -126,6 +126,10 @@ const MATRIX: Record<string, Row> = {
     body: { code: '000000' },
     ownedByCustomer: true,
   },
+  'DELETE /v1/payment-methods/{id}': { access: 'customer', path: `/v1/payment-methods/${UNKNOWN}` },
+  'POST /v1/psp/webhooks': { access: 'anyone', path: '/v1/psp/webhooks', body: {} },
+  'GET /v1/admin/receipts': { access: 'operator', path: '/v1/admin/receipts' },
+  'POST /v1/admin/renewals/run': { access: 'operator', path: '/v1/admin/renewals/run', body: { asOf: 'x' } },
   'GET /v1/receipts': { access: 'customer', path: '/v1/receipts' },
   'GET /v1/receipts/{id}': { access: 'customer', path: '/v1/receipts/:receipt', ownedByCustomer: true },
 

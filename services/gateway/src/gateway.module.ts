@@ -10,7 +10,7 @@ import { EnforcementController } from './routes/enforcement/enforcement.controll
 import { IdentityController } from './routes/identity/identity.controller.js';
 import { PlatformController } from './routes/identity/platform.controller.js';
 import { StaffController } from './routes/identity/staff.controller.js';
-import { PaymentController } from './routes/payment/payment.controller.js';
+import { PAYMENT_CONTROLLERS } from './routes/payment/index.js';
 
 export const API_CONTROLLERS: Type[] = [
   IdentityController,
@@ -18,7 +18,7 @@ export const API_CONTROLLERS: Type[] = [
   PlatformController,
   CatalogueController,
   CatalogueAdminController,
-  PaymentController,
+  ...PAYMENT_CONTROLLERS,
   AgreementController,
   EnforcementController,
 ];

@@ -21,6 +21,9 @@ import { OperatorDirectory, operatorsFromIdentity } from './operators/operator-d
 import { PaymentModule } from './payment.module.js';
 import { SandboxPsp } from './psp/sandbox-psp.js';
 import { chargeFirstPeriodReaction } from './reactions/agreement-requested/charge-first-period.reaction.js';
+import { agreementChangedReaction } from './reactions/agreement-changed/agreement-changed.reaction.js';
+import { RenewalScheduler } from './commands/running-renewals/renewal-scheduler.js';
+import { runRenewals } from './commands/running-renewals/run-renewals.js';
 
 export async function bootstrap(): Promise<void> {
   const config = loadConfig(configSchema);
@@ -68,6 +71,31 @@ export async function bootstrap(): Promise<void> {
   await firstCharges.start();
   shutdown.add('agreement-requested consumer', () => firstCharges.stop());
 
+  const retryAtOnce = (operatorId: string, agreementId: string) =>
+    void runRenewals(deps, { operatorId, agreementId, asOf: deps.clock.now() }).catch((err) =>
+      logger.warn({ err, agreementId }, 'the retry after a card change failed; the scheduler tries again'),
+    );
+  const agreementChanges = new DurableConsumer({
+    nc,
+    pool,
+    durable: `${config.CONSUMER_PREFIX}-agreement-changes`,
+    filterSubject: 'parking.agreement.*',
+    handle: agreementChangedReaction(deps, retryAtOnce),
+    maxAckPending: 16,
+    logger,
+  });
+  await agreementChanges.start();
+  shutdown.add('agreement-changes consumer', () => agreementChanges.stop());
+
+  const listOperators = operatorsFromIdentity(rpc);
+  const scheduler = new RenewalScheduler(
+    deps,
+    async () => (await listOperators()).items.map((o) => o.id),
+    config.RENEWAL_INTERVAL_MS,
+  );
+  if (config.RENEWAL_INTERVAL_MS > 0) scheduler.start();
+  shutdown.add('renewal scheduler', () => scheduler.stop());
+
   const erasures = new DurableConsumer({
     nc,
     pool,
@@ -83,6 +111,7 @@ export async function bootstrap(): Promise<void> {
     if (!erasures.isRunning()) throw new Error('the user-erased consumer is not running');
     if (!outbox.isRunning()) throw new Error('the outbox publisher is not running');
     if (!firstCharges.isRunning()) throw new Error('the agreement-requested consumer is not running');
+    if (!agreementChanges.isRunning()) throw new Error('the agreement-changes consumer is not running');
   });
 
   await bootstrapService({

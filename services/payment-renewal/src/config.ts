@@ -10,5 +10,7 @@ export const configSchema = baseServiceConfig.extend({
   PSP_PROVIDER: z.enum(['sandbox']).default('sandbox'),
   /** HMAC key of the PSP's webhook signatures. */
   PSP_WEBHOOK_SECRET: z.string().min(16).default('sandbox-webhook-secret-change-me'),
+  /** How often the scheduler runs renewals for every operator (0: never; runs then come only by request). */
+  RENEWAL_INTERVAL_MS: z.coerce.number().int().min(0).default(60_000),
 });
 export type Config = z.output<typeof configSchema>;

@@ -1,17 +1,21 @@
-// NATS handlers of payment methods and receipts.
+// NATS handlers of payment methods, receipts, the renewal run and the PSP's webhooks.
 import { Controller, Inject, UseInterceptors } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import type { RequestContext } from '@parking/contracts';
 import { PAYMENT_SUBJECTS } from '@parking/contracts/payment';
 import { EnvelopeInterceptor, RpcContext } from '@parking/messaging';
 import { DEPS, type Deps } from './deps.js';
+import { runRenewalsRequest } from './commands/running-renewals/run-renewals.js';
 import {
   addPaymentMethod,
   confirmPaymentMethod,
   getPaymentMethod,
   listPaymentMethods,
+  removePaymentMethod,
 } from './projections/payment-methods/payment-methods.js';
+import { adminListReceipts, adminReceiptsCsv } from './projections/receipts/admin-receipts.js';
 import { getReceipt, listReceipts } from './projections/receipts/receipts.js';
+import { receivePspWebhook } from './psp/webhooks.js';
 
 @Controller()
 @UseInterceptors(EnvelopeInterceptor)
@@ -46,5 +50,31 @@ export class PaymentController {
   @MessagePattern(PAYMENT_SUBJECTS.getReceipt)
   receipt(@Payload() data: unknown, @RpcContext() ctx: RequestContext) {
     return getReceipt(this.deps.pool, ctx, data);
+  }
+
+  @MessagePattern(PAYMENT_SUBJECTS.removeMethod)
+  async remove(@Payload() data: unknown, @RpcContext() ctx: RequestContext) {
+    await removePaymentMethod(this.deps, data, ctx);
+    return {};
+  }
+
+  @MessagePattern(PAYMENT_SUBJECTS.adminListReceipts)
+  adminReceipts(@Payload() data: unknown, @RpcContext() ctx: RequestContext) {
+    return adminListReceipts(this.deps.pool, ctx, data);
+  }
+
+  @MessagePattern(PAYMENT_SUBJECTS.adminReceiptsCsv)
+  adminReceiptsCsv(@Payload() data: unknown, @RpcContext() ctx: RequestContext) {
+    return adminReceiptsCsv(this.deps.pool, ctx, data);
+  }
+
+  @MessagePattern(PAYMENT_SUBJECTS.runRenewals)
+  runRenewals(@Payload() data: unknown, @RpcContext() ctx: RequestContext) {
+    return runRenewalsRequest(this.deps, data, ctx);
+  }
+
+  @MessagePattern(PAYMENT_SUBJECTS.pspWebhook)
+  pspWebhook(@Payload() data: unknown, @RpcContext() ctx: RequestContext) {
+    return receivePspWebhook(this.deps, data, ctx);
   }
 }

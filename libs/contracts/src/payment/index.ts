@@ -10,6 +10,15 @@ export const PAYMENT_SUBJECTS = {
   getMethod: 'payment.methods.get',
   listReceipts: 'payment.receipts.list',
   getReceipt: 'payment.receipts.get',
+  /** The customer removes a card (refused while an auto-renewing agreement renews with it). */
+  removeMethod: 'payment.methods.remove',
+  /** Operator: the operator's receipts in a time range (JSON pages, or CSV rows for the ledger). */
+  adminListReceipts: 'payment.admin.receipts.list',
+  adminReceiptsCsv: 'payment.admin.receipts.csv',
+  /** Operator: do everything due at `asOf` (renewal charges, retries, ending agreements). */
+  runRenewals: 'payment.renewals.run',
+  /** A PSP notification as received by the gateway: the raw body and its `psp-signature`. */
+  pspWebhook: 'payment.psp.webhook',
 } as const;
 
 export const addPaymentMethodSchema = z.object({ token: z.string().min(1).max(200) });
@@ -18,6 +27,42 @@ export const confirmPaymentMethodSchema = z.object({
   code: z.string().min(1).max(20),
 });
 export const getPaymentMethodSchema = z.object({ paymentMethodId: z.string().min(1).max(100) });
+export const removePaymentMethodSchema = getPaymentMethodSchema;
+
+const instant = z.iso.datetime({ offset: true });
+/** A bound of a receipt export: an instant with an offset, or a calendar date (Europe/Oslo). */
+const receiptBound = z.union([instant, z.iso.date()]);
+export const adminReceiptsSchema = z.object({
+  from: receiptBound.optional(),
+  to: receiptBound.optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(100).optional(),
+});
+export const adminReceiptsCsvSchema = adminReceiptsSchema.extend({
+  limit: z.coerce.number().int().min(1).max(5_000).default(5_000),
+});
+export const runRenewalsSchema = z.object({ asOf: instant.optional() });
+export interface RenewalRun {
+  /** Renewals taken by this run (charged, failed, or refused). */
+  due: number;
+  charged: number;
+  failed: number;
+  /** Agreements the agreement service ended because their paid period is over. */
+  ended: number;
+}
+export const pspWebhookSchema = z.object({
+  payload: z.string().max(64 * 1024),
+  signature: z.string().max(200),
+});
+/** The sandbox PSP's notification (a real PSP's adapter maps its own format to this). */
+export const pspNotificationSchema = z.object({
+  type: z.enum(['charge.succeeded', 'charge.failed']),
+  idempotencyKey: z.string().min(1).max(300),
+  pspChargeId: z.string().max(200).optional(),
+  reason: z
+    .enum(['declined', 'insufficient_funds', 'authentication_required', 'processing_error'])
+    .optional(),
+});
 
 export interface PaymentMethod {
   id: string;
@@ -52,7 +97,15 @@ export const PAYMENT_EVENTS = {
   chargeSucceeded: 'parking.payment.ChargeSucceeded',
   chargeFailed: 'parking.payment.ChargeFailed',
   refundIssued: 'parking.payment.RefundIssued',
+  /** A renewal was not charged because the agreement may not renew (e.g. the employee left the staff list). */
+  renewalRefused: 'parking.payment.RenewalRefused',
 } as const;
+export interface RenewalRefused {
+  agreementId: string;
+  periodNumber: number;
+  reason: 'not_on_staff_list';
+  refusedAt: string;
+}
 export interface RefundIssued {
   refundId: string;
   agreementId: string;

@@ -49,4 +49,25 @@ describe('receipts', () => {
     expect(refund.total.amount).toBe(-62500);
     expect(refund.vat.amount + refund.net.amount).toBe(-62500);
   });
+
+  it('makes a pro-rata credit note add up to the øre, never above the charge', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 10_000_000 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.constantFrom(0, 12, 15, 25),
+        (charged, unusedShare, vatRate) => {
+          // PRODUCT.md: the paid amount × the unused share of the period, rounded down to the øre.
+          const refund = Math.floor(charged * unusedShare);
+          fc.pre(refund > 0);
+          const note = buildReceipt({ ...facts, kind: 'refund', amount: refund, vatRate });
+          const charge = buildReceipt({ ...facts, amount: charged, vatRate });
+          expect(note.total.amount).toBe(-refund);
+          expect(note.net.amount + note.vat.amount).toBe(note.total.amount);
+          expect(-note.vat.amount).toBeLessThanOrEqual(charge.vat.amount);
+          expect(note.lines.reduce((sum, l) => sum + l.amount.amount, 0)).toBe(note.total.amount);
+        },
+      ),
+    );
+  });
 });

@@ -13,7 +13,8 @@ export interface CardAdded {
 }
 
 export interface ChargeResult {
-  status: 'succeeded' | 'failed';
+  /** `pending`: settled later through the PSP's signed webhook (asynchronous settlement). */
+  status: 'succeeded' | 'failed' | 'pending';
   pspChargeId: string;
   reason?: 'declined' | 'insufficient_funds' | 'authentication_required' | 'processing_error';
 }

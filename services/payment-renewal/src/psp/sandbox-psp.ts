@@ -78,8 +78,8 @@ export class SandboxPsp implements PspPort {
           ? { ok: false as const, reason: 'authentication_required' as const }
           : sandboxChargeOutcome(card.behaviour, card.charges);
       const row = {
-        status: outcome.ok ? 'succeeded' : 'failed',
-        reason: outcome.ok ? null : outcome.reason,
+        status: outcome.ok === 'pending' ? 'pending' : outcome.ok ? 'succeeded' : 'failed',
+        reason: outcome.ok === false ? outcome.reason : null,
         psp_charge_id: `ch_${randomUUID()}`,
       };
       // A concurrent first attempt with the same key wins; this one reads its result.
@@ -106,14 +106,41 @@ export class SandboxPsp implements PspPort {
     }
   }
 
-  async refund({ pspChargeId }: { pspChargeId: string }) {
-    return { status: 'succeeded' as const, pspRefundId: `re_${pspChargeId.slice(3)}` };
+  /** Refunds once per idempotency key, never more than was charged. */
+  async refund({
+    pspChargeId,
+    amount,
+    idempotencyKey,
+  }: {
+    pspChargeId: string;
+    amount: { amount: number };
+    idempotencyKey: string;
+  }) {
+    const { rows } = await this.pool.query(
+      `insert into sandbox_refunds (idempotency_key, psp_charge_id, amount, psp_refund_id)
+       select $1, $2, $3, $4 where exists (
+         select 1 from sandbox_charges where psp_charge_id = $2 and status = 'succeeded' and amount >= $3)
+       on conflict (idempotency_key) do update set idempotency_key = excluded.idempotency_key
+       returning psp_refund_id`,
+      [idempotencyKey, pspChargeId, amount.amount, `re_${randomUUID()}`],
+    );
+    if (!rows[0]) return { status: 'failed' as const, pspRefundId: '' };
+    return { status: 'succeeded' as const, pspRefundId: rows[0].psp_refund_id as string };
+  }
+
+  /** The sandbox settles a pending charge (what its webhook then reports). */
+  async settle(idempotencyKey: string, outcome: 'succeeded' | 'failed'): Promise<void> {
+    await this.pool.query(
+      `update sandbox_charges set status = $2, reason = case when $2 = 'failed' then 'declined' end
+       where idempotency_key = $1 and status = 'pending'`,
+      [idempotencyKey, outcome],
+    );
   }
 }
 
 function toResult(row: { status: string; reason: string | null; psp_charge_id: string }): ChargeResult {
   return {
-    status: row.status === 'succeeded' ? 'succeeded' : 'failed',
+    status: row.status === 'succeeded' || row.status === 'pending' ? row.status : 'failed',
     pspChargeId: row.psp_charge_id,
     ...(row.reason ? { reason: row.reason as ChargeResult['reason'] } : {}),
   };

@@ -1,6 +1,11 @@
 // The sandbox PSP's test tokens (API.md "Payment methods"), as pure rules.
 export type SandboxBehaviour =
-  'succeeds' | 'declined_on_add' | 'insufficient_funds' | 'fail_after_first' | 'three_d_secure';
+  | 'succeeds'
+  | 'declined_on_add'
+  | 'insufficient_funds'
+  | 'fail_after_first'
+  | 'three_d_secure'
+  | 'settles_later';
 
 export interface SandboxCard {
   behaviour: SandboxBehaviour;
@@ -15,6 +20,8 @@ const TOKENS: Record<string, SandboxCard> = {
   tok_insufficient_funds: { behaviour: 'insufficient_funds', brand: 'visa', last4: '9995' },
   tok_fail_after_first: { behaviour: 'fail_after_first', brand: 'visa', last4: '0341' },
   tok_3ds: { behaviour: 'three_d_secure', brand: 'visa', last4: '3220' },
+  // Charges stay pending until settled through POST /v1/psp/webhooks.
+  tok_settles_later: { behaviour: 'settles_later', brand: 'visa', last4: '1629' },
 };
 
 export function sandboxCard(token: string): SandboxCard | null {
@@ -25,7 +32,7 @@ export function sandboxCard(token: string): SandboxCard | null {
 export function sandboxChargeOutcome(
   behaviour: SandboxBehaviour,
   n: number,
-): { ok: true } | { ok: false; reason: 'declined' | 'insufficient_funds' } {
+): { ok: true } | { ok: 'pending' } | { ok: false; reason: 'declined' | 'insufficient_funds' } {
   switch (behaviour) {
     case 'succeeds':
     case 'three_d_secure':
@@ -36,5 +43,7 @@ export function sandboxChargeOutcome(
       return n === 1 ? { ok: true } : { ok: false, reason: 'declined' };
     case 'declined_on_add':
       return { ok: false, reason: 'declined' };
+    case 'settles_later':
+      return { ok: 'pending' };
   }
 }

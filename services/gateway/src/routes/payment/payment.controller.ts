@@ -1,6 +1,6 @@
 // Payment routes (customers): add a card (201 active / 202 3-D Secure challenge / 402 declined), confirm
-// the challenge, list cards; receipts.
-import { Body, Controller, Get, Headers, Inject, Param, Post, Res } from '@nestjs/common';
+// the challenge, list and remove cards; receipts.
+import { Body, Controller, Delete, Get, Headers, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
 import { parseOrThrow, type RequestContext } from '@parking/contracts';
 import {
   addPaymentMethodSchema,
@@ -68,6 +68,18 @@ export class PaymentController {
     return withCursor(
       await this.deps.rpc.request<{ items: PaymentMethod[] }>(PAYMENT_SUBJECTS.listMethods, {}, ctx),
     );
+  }
+
+  @Delete('payment-methods/:id')
+  @HttpCode(204)
+  @ApiDoc({
+    tag,
+    summary: 'Remove a card (409 while an auto-renewing agreement renews with it)',
+    responses: { 204: 'Removed' },
+  })
+  async remove(@Param('id') paymentMethodId: string, @Ctx() ctx: RequestContext) {
+    parseOrThrow(id, paymentMethodId, 'id');
+    await this.deps.rpc.request(PAYMENT_SUBJECTS.removeMethod, { paymentMethodId }, ctx);
   }
 
   @Get('receipts')

@@ -7,6 +7,7 @@ import {
   addPaymentMethodSchema,
   confirmPaymentMethodSchema,
   getPaymentMethodSchema,
+  removePaymentMethodSchema,
   type PaymentMethod,
 } from '@parking/contracts/payment';
 import type { Deps } from '../../deps.js';
@@ -127,6 +128,45 @@ export async function getPaymentMethod(
   const row = await findRow(deps, ctx.operatorId, userId, paymentMethodId);
   if (!row) throw new AppError('NOT_FOUND', 'payment method not found');
   return toView(row);
+}
+
+/** Removes a card, unless an auto-renewing agreement still renews with it (409: switch its card first). */
+export async function removePaymentMethod(deps: Deps, input: unknown, ctx: RequestContext): Promise<void> {
+  const userId = customer(ctx);
+  const { paymentMethodId } = parseOrThrow(removePaymentMethodSchema, input);
+  const row = await findRow(deps, ctx.operatorId, userId, paymentMethodId);
+  if (!row) throw new AppError('NOT_FOUND', 'payment method not found');
+  const client = await deps.pool.connect();
+  try {
+    await client.query('begin');
+    // Locks the renewals using the card, so a card change racing this removal is seen.
+    const renewing = await client.query(
+      `select agreement_id from renewals
+       where operator_id = $1 and payment_method_id = $2 and period_number is not null
+         and auto_renew and status in ('active', 'past_due')
+       for update`,
+      [ctx.operatorId, row.id],
+    );
+    if (renewing.rowCount)
+      throw new AppError(
+        'CONFLICT',
+        'An auto-renewing agreement renews with this card: change its card first',
+        {
+          data: { agreementIds: renewing.rows.map((r) => r.agreement_id) },
+        },
+      );
+    await client.query(
+      `update payment_methods set deleted_at = now(), psp_ref = 'removed', challenge_id = null
+       where id = $1 and deleted_at is null`,
+      [row.id],
+    );
+    await client.query('commit');
+  } catch (err) {
+    await client.query('rollback').catch(() => {});
+    throw err;
+  } finally {
+    client.release();
+  }
 }
 
 async function findRow(deps: Deps, operatorId: string, userId: string, id: string): Promise<Row | null> {

@@ -53,6 +53,8 @@ export function chargeFirstPeriodReaction(deps: Deps) {
       );
       charge = updated.rows[0];
     }
+    // Settled later: the PSP's webhook reports the outcome (psp/webhooks.ts records it then).
+    if (charge.status === 'pending') return;
     await recordSettlement(deps, event, request, charge);
   };
 }

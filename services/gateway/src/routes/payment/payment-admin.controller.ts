@@ -1,0 +1,79 @@
+// Operator routes of payments: the receipt export (JSON, or CSV for the ledger with
+// `Accept: text/csv`) and the renewal run.
+import { Body, Controller, Get, Headers, HttpCode, Inject, Post, Query, Res } from '@nestjs/common';
+import { parseOrThrow, type RequestContext } from '@parking/contracts';
+import {
+  adminReceiptsSchema,
+  PAYMENT_SUBJECTS,
+  runRenewalsSchema,
+  type Receipt,
+  type RenewalRun,
+} from '@parking/contracts/payment';
+import type { FastifyReply } from 'fastify';
+import { DEPS, type Deps } from '../../deps.js';
+import { Roles } from '../../http/access.js';
+import { Ctx } from '../../http/gateway-request.js';
+import { ApiDoc } from '../../openapi/api-doc.js';
+
+const CSV_HEADER = 'number,date,kind,net,vat,total,product\r\n';
+
+@Controller('v1/admin')
+@Roles('operator')
+export class PaymentAdminController {
+  constructor(@Inject(DEPS) private readonly deps: Deps) {}
+
+  @Get('receipts')
+  @ApiDoc({
+    tag: 'Receipts (operator)',
+    summary: "The operator's receipts; Accept: text/csv gives the accounting export",
+    query: adminReceiptsSchema,
+  })
+  async receipts(
+    @Query() query: Record<string, string>,
+    @Headers('accept') accept: string | undefined,
+    @Ctx() ctx: RequestContext,
+    @Res() reply: FastifyReply,
+  ) {
+    const q = parseOrThrow(adminReceiptsSchema, query);
+    if (!/text\/csv/i.test(accept ?? '')) {
+      const page = await this.deps.rpc.request<{ items: Receipt[]; nextCursor: string | null }>(
+        PAYMENT_SUBJECTS.adminListReceipts,
+        q,
+        ctx,
+      );
+      return reply.status(200).send(page);
+    }
+    // The whole range, a page of CSV lines at a time (a NATS message carries at most 1 MiB).
+    let csv = CSV_HEADER;
+    let cursor: string | undefined;
+    do {
+      const page = await this.deps.rpc.request<{ csv: string; nextCursor: string | null }>(
+        PAYMENT_SUBJECTS.adminReceiptsCsv,
+        { from: q.from, to: q.to, cursor },
+        ctx,
+        { timeoutMs: 30_000 },
+      );
+      csv += page.csv;
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    return reply
+      .status(200)
+      .header('content-type', 'text/csv; charset=utf-8')
+      .header('content-disposition', 'attachment; filename="receipts.csv"')
+      .send(csv);
+  }
+
+  @Post('renewals/run')
+  @HttpCode(200)
+  @ApiDoc({
+    tag: 'Renewals (operator)',
+    summary: 'Do everything due at asOf (default now): renewal charges, retries, ending agreements',
+    body: runRenewalsSchema,
+  })
+  run(@Body() body: unknown, @Ctx() ctx: RequestContext) {
+    const request = parseOrThrow(runRenewalsSchema, body ?? {});
+    return this.deps.rpc.request<RenewalRun>(PAYMENT_SUBJECTS.runRenewals, request, ctx, {
+      timeoutMs: 300_000,
+    });
+  }
+}

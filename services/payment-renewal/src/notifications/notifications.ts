@@ -1,0 +1,90 @@
+// Texts to customers go through identity (`identity.notify`). They are written to the notifications
+// table in the transaction that caused them, and sent afterwards by the sender below: a crash loses
+// none, and a run never waits on SMS.
+import { isAppError, type RequestContext } from '@parking/contracts';
+import { IDENTITY_SUBJECTS } from '@parking/contracts/identity';
+import type { RpcClient } from '@parking/messaging';
+import type { Logger } from '@parking/platform';
+import type pg from 'pg';
+import { uuidFrom } from '../domain/ids.js';
+
+export interface Notification {
+  /** Names what caused it, so writing it again (a redelivery) adds nothing. */
+  key: string;
+  operatorId: string;
+  userId: string;
+  template: string;
+  params: Record<string, unknown>;
+}
+
+export async function enqueueNotifications(tx: pg.PoolClient, notifications: Notification[]): Promise<void> {
+  if (notifications.length === 0) return;
+  await tx.query(
+    `insert into notifications (id, operator_id, user_id, template, params)
+     select * from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::jsonb[])
+     on conflict (id) do nothing`,
+    [
+      notifications.map((n) => uuidFrom(`notification:${n.key}`)),
+      notifications.map((n) => n.operatorId),
+      notifications.map((n) => n.userId),
+      notifications.map((n) => n.template),
+      notifications.map((n) => JSON.stringify(n.params)),
+    ],
+  );
+}
+
+const MAX_ATTEMPTS = 5;
+
+/** Sends pending notifications, a batch at a time; several replicas may run it (skip locked). */
+export async function sendPendingNotifications(
+  pool: pg.Pool,
+  rpc: RpcClient,
+  logger: Logger,
+  batch = 50,
+): Promise<number> {
+  const client = await pool.connect();
+  try {
+    await client.query('begin');
+    const { rows } = await client.query(
+      `select id, operator_id, user_id, template, params, attempts from notifications
+       where sent_at is null and failed_at is null order by created_at limit $1 for update skip locked`,
+      [batch],
+    );
+    for (const n of rows) {
+      const ctx: RequestContext = {
+        operatorId: n.operator_id,
+        caller: { kind: 'system', service: 'payment-renewal' },
+        correlationId: n.id,
+      };
+      try {
+        await rpc.request(
+          IDENTITY_SUBJECTS.notify,
+          { userId: n.user_id, template: n.template, params: n.params },
+          ctx,
+        );
+        await client.query(
+          'update notifications set sent_at = now(), attempts = attempts + 1 where id = $1',
+          [n.id],
+        );
+      } catch (err) {
+        // A refusal (unknown template, erased person) will not change on a retry; an outage may.
+        const final =
+          (isAppError(err) && ['VALIDATION', 'NOT_FOUND'].includes(err.code)) ||
+          n.attempts + 1 >= MAX_ATTEMPTS;
+        if (final) logger.warn({ err, template: n.template }, 'notification not sent');
+        await client.query(
+          `update notifications set attempts = attempts + 1, error = $2,
+             failed_at = case when $3 then now() end where id = $1`,
+          [n.id, String((err as Error).message), final],
+        );
+      }
+    }
+    await client.query('commit');
+    return rows.length;
+  } catch (err) {
+    await client.query('rollback').catch(() => {});
+    throw err;
+  } finally {
+    client.release();
+  }
+}
