@@ -49,6 +49,10 @@ export function operatorOf(event: ConsumedEvent): OperatorSettings | null {
   return { operatorId: operator.id, sanction: operator.sanction, version: event.streamVersion };
 }
 
+/** A PostgreSQL array literal (`{"a","b"}`): cheaper to cast per row than a JSON array. */
+const textArray = (items: string[]) =>
+  `{${items.map((i) => `"${i.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`).join(',')}}`;
+
 /** Keeps the newest of each key: one statement cannot update the same row twice. */
 function newest<T extends { version: number }>(items: T[], key: (t: T) => string): T[] {
   const byKey = new Map<string, T>();
@@ -64,7 +68,7 @@ export async function upsertAgreements(db: pg.ClientBase, items: IndexedAgreemen
   if (!rows.length) return;
   await db.query(
     `insert into agreement_validity (operator_id, agreement_id, status, vehicles, zone_ids, valid_from, valid_to, stream_version)
-     select o, a, s, v::jsonb, array(select jsonb_array_elements_text(z::jsonb)), f, t, n
+     select o, a, s, v::jsonb, z::text[], f, t, n
        from unnest($1::text[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::timestamptz[], $8::int[])
          as u(o, a, s, v, z, f, t, n)
      on conflict (agreement_id) do update set status = excluded.status, vehicles = excluded.vehicles,
@@ -76,7 +80,7 @@ export async function upsertAgreements(db: pg.ClientBase, items: IndexedAgreemen
       rows.map((r) => r.agreementId),
       rows.map((r) => r.status),
       rows.map((r) => JSON.stringify(r.vehicles)),
-      rows.map((r) => JSON.stringify(r.zoneIds)),
+      rows.map((r) => textArray(r.zoneIds)),
       rows.map((r) => new Date(r.validFrom)),
       rows.map((r) => new Date(r.validTo)),
       rows.map((r) => r.version),
