@@ -147,6 +147,28 @@ const MATRIX: Record<string, Row> = {
     body: { vehicles: [{ plate: 'MX10001' }] },
     ownedByCustomer: true,
   },
+  'PUT /v1/agreements/{id}/payment-method': {
+    access: 'customer',
+    path: '/v1/agreements/:agreement/payment-method',
+    body: { paymentMethodId: UNKNOWN },
+    ownedByCustomer: true,
+  },
+  'GET /v1/admin/agreements': { access: 'operator', path: '/v1/admin/agreements' },
+  'GET /v1/admin/agreements/{id}': {
+    access: 'operator',
+    path: '/v1/admin/agreements/:agreement',
+    demoResource: true,
+  },
+  'GET /v1/admin/agreements/{id}/history': {
+    access: 'operator',
+    path: '/v1/admin/agreements/:agreement/history',
+    demoResource: true,
+  },
+  'POST /v1/admin/agreements/{id}/terminate': {
+    access: 'operator',
+    path: '/v1/admin/agreements/:agreement/terminate',
+    body: { reason: '', refund: 'all' },
+  },
   'POST /v1/agreements/{id}/cancel': {
     access: 'customer',
     path: `/v1/agreements/${UNKNOWN}/cancel`,

@@ -3,6 +3,7 @@ import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { DEPS, type Deps } from './deps.js';
 import { AuthGuard } from './http/auth.guard.js';
+import { AgreementAdminController } from './routes/agreement/agreement-admin.controller.js';
 import { AgreementController } from './routes/agreement/agreement.controller.js';
 import { CatalogueAdminController } from './routes/catalogue/catalogue-admin.controller.js';
 import { CatalogueController } from './routes/catalogue/catalogue.controller.js';
@@ -20,6 +21,7 @@ export const API_CONTROLLERS: Type[] = [
   CatalogueAdminController,
   ...PAYMENT_CONTROLLERS,
   AgreementController,
+  AgreementAdminController,
   EnforcementController,
 ];
 

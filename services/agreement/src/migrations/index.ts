@@ -32,4 +32,19 @@ export const migrations: Migration[] = [
       );
     `,
   },
+  {
+    id: 'agreement_002_product_places',
+    sql: `
+      -- One row per agreement holding a place of a product with a capacity, from its purchase until it
+      -- fails or ends: the purchase counts and takes a place in one transaction, under a lock per product.
+      create table product_places (
+        operator_id text not null,
+        product_id text not null,
+        agreement_id uuid primary key,
+        taken_at timestamptz not null default now()
+      );
+      create index product_places_by_product on product_places (operator_id, product_id);
+      create index agreements_renewal on agreements (operator_id, status);
+    `,
+  },
 ];

@@ -5,8 +5,7 @@ import { AppError, isAppError, parseOrThrow, type RequestContext } from '@parkin
 import { purchaseRequestSchema, type Agreement, type PurchaseRequest } from '@parking/contracts/agreement';
 import { CATALOGUE_SUBJECTS, type Product } from '@parking/contracts/catalogue';
 import { PAYMENT_SUBJECTS, type PaymentMethod } from '@parking/contracts/payment';
-import { handleCommand } from '@parking/event-store';
-import { evolve, initialState, type AgreementEvent } from '../../domain/agreement.js';
+import { evolve, initialState, type AgreementEvent, type AgreementState } from '../../domain/agreement.js';
 import { decide, type RequestPurchase } from '../../domain/decide.js';
 import { toView } from '../../domain/view.js';
 import type { Deps } from '../../deps.js';
@@ -24,18 +23,8 @@ export async function purchase(deps: Deps, input: unknown, ctx: RequestContext):
   if (agreementId.existing) return replay(deps, ctx, agreementId.id, request.waitMs);
 
   try {
-    const command = await gatherFacts(deps, ctx, userId, agreementId.id, request);
-    const result = await handleCommand(
-      deps.store,
-      `${STREAM_PREFIX}${agreementId.id}`,
-      {
-        initialState,
-        evolve: (state, event) => evolve(state, event as unknown as AgreementEvent),
-        decide: (state) =>
-          decide(command, state).map((e) => ({ type: e.type, data: e.data, metadata: eventMetadata(ctx) })),
-      },
-      { streamType: 'agreement' },
-    );
+    const { command, capacity } = await gatherFacts(deps, ctx, userId, agreementId.id, request);
+    const result = await recordPurchase(deps, ctx, command, capacity);
     if (result.state.status === 'none') throw new AppError('INTERNAL', 'the purchase was not recorded');
     maybeCrashAfterPurchase();
     const settled = await deps.waiters.waitForSettled(agreementId.id, request.waitMs);
@@ -45,6 +34,57 @@ export async function purchase(deps: Deps, input: unknown, ctx: RequestContext):
     await releaseIdempotencyKey(deps, ctx, userId, request);
     throw err;
   }
+}
+
+/**
+ * Appends the purchase; for a product with a capacity, first takes one of its places, counted and taken
+ * under a lock per product in the same transaction, so two customers racing for the last place get one
+ * agreement and one 409.
+ */
+async function recordPurchase(
+  deps: Deps,
+  ctx: RequestContext,
+  command: RequestPurchase,
+  capacity: number | null,
+): Promise<{ state: AgreementState }> {
+  const events = decide(command, initialState()).map((e) => ({
+    type: e.type,
+    data: e.data,
+    metadata: eventMetadata(ctx),
+  }));
+  const client = await deps.pool.connect();
+  try {
+    await client.query('begin');
+    if (capacity !== null) {
+      await client.query('select pg_advisory_xact_lock(hashtext($1))', [`places:${command.product.id}`]);
+      const { rows } = await client.query(
+        'select count(*)::int as taken from product_places where operator_id = $1 and product_id = $2',
+        [ctx.operatorId, command.product.id],
+      );
+      if (rows[0].taken >= capacity) {
+        throw new AppError('CONFLICT', 'The product is sold out', {
+          type: 'sold-out',
+          fields: [{ path: 'productId', message: 'sold out' }],
+        });
+      }
+      await client.query(
+        'insert into product_places (operator_id, product_id, agreement_id) values ($1, $2, $3)',
+        [ctx.operatorId, command.product.id, command.agreementId],
+      );
+    }
+    await deps.store.append(`${STREAM_PREFIX}${command.agreementId}`, events, {
+      expectedVersion: 'no_stream',
+      streamType: 'agreement',
+      client,
+    });
+    await client.query('commit');
+  } catch (err) {
+    await client.query('rollback').catch(() => {});
+    throw err;
+  } finally {
+    client.release();
+  }
+  return { state: events.reduce((s, e) => evolve(s, e as unknown as AgreementEvent), initialState()) };
 }
 
 function answer(view: Agreement): Agreement {
@@ -131,7 +171,7 @@ async function gatherFacts(
   userId: string,
   agreementId: string,
   request: PurchaseRequest,
-): Promise<RequestPurchase> {
+): Promise<{ command: RequestPurchase; capacity: number | null }> {
   const product = await deps.rpc
     .request<Product>(CATALOGUE_SUBJECTS.getProduct, { productId: request.productId }, ctx)
     .catch((err) => {
@@ -164,7 +204,7 @@ async function gatherFacts(
     );
     employeeHoldsAgreement = (held.rowCount ?? 0) > 0;
   }
-  return {
+  const command: RequestPurchase = {
     type: 'RequestPurchase',
     agreementId,
     userId,
@@ -193,4 +233,5 @@ async function gatherFacts(
     employeeHoldsAgreement,
     now: deps.clock.now(),
   };
+  return { command, capacity: product.capacity ?? null };
 }

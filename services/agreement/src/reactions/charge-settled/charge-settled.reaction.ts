@@ -1,6 +1,7 @@
-// Turns payment-renewal's ChargeSucceeded / ChargeFailed for a first period into the agreement's
-// activation or failed purchase. A redelivery changes nothing (the inbox, and the decider ignores an
-// agreement that is no longer pending).
+// Turns payment-renewal's ChargeSucceeded / ChargeFailed into the agreement's activation or failed
+// purchase (period 1), or its renewal or failed renewal (later periods, at the charge's own time — a
+// renewal run's `asOf`). A redelivery changes nothing (the inbox, and the decider ignores a period that
+// is not the next one).
 import { PAYMENT_EVENTS, type ChargeFailed, type ChargeSucceeded } from '@parking/contracts/payment';
 import { handleCommand } from '@parking/event-store';
 import type { ConsumedEvent } from '@parking/messaging';
@@ -15,14 +16,29 @@ export function chargeSettledReaction(deps: Deps) {
     let agreementId: string;
     if (event.subject === PAYMENT_EVENTS.chargeSucceeded) {
       const data = event.data as ChargeSucceeded;
-      if (data.periodNumber !== 1) return;
       agreementId = data.agreementId;
-      command = { type: 'ActivateAgreement', chargeId: data.chargeId, now: deps.clock.now() };
+      command =
+        data.periodNumber === 1
+          ? { type: 'ActivateAgreement', chargeId: data.chargeId, now: deps.clock.now() }
+          : {
+              type: 'RenewAgreement',
+              periodNumber: data.periodNumber,
+              chargeId: data.chargeId,
+              amount: data.amount,
+              now: new Date(data.chargedAt),
+            };
     } else if (event.subject === PAYMENT_EVENTS.chargeFailed) {
       const data = event.data as ChargeFailed;
-      if (data.periodNumber !== 1) return;
       agreementId = data.agreementId;
-      command = { type: 'FailPurchase', reason: 'payment_declined', now: deps.clock.now() };
+      command =
+        data.periodNumber === 1
+          ? { type: 'FailPurchase', reason: 'payment_declined', now: deps.clock.now() }
+          : {
+              type: 'FailRenewal',
+              periodNumber: data.periodNumber,
+              reason: data.reason,
+              now: new Date(data.failedAt),
+            };
     } else {
       return;
     }

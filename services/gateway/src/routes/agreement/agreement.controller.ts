@@ -2,7 +2,12 @@
 // 5 s for the first charge), list and read agreements, their history, vehicles, cancel and withdraw.
 import { Body, Controller, Get, Headers, Inject, Param, Post, Put, Res } from '@nestjs/common';
 import { parseOrThrow, vehicleSchema, type RequestContext } from '@parking/contracts';
-import { AGREEMENT_SUBJECTS, purchaseSchema, type Agreement } from '@parking/contracts/agreement';
+import {
+  AGREEMENT_SUBJECTS,
+  changePaymentMethodSchema,
+  purchaseSchema,
+  type Agreement,
+} from '@parking/contracts/agreement';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { DEPS, type Deps } from '../../deps.js';
@@ -18,6 +23,8 @@ const PURCHASE_WAIT_MS = 5_000;
 const PURCHASE_TIMEOUT_MS = 8_000;
 const id = z.string().min(1).max(100);
 const vehiclesBody = z.object({ vehicles: z.array(vehicleSchema).min(1).max(3) });
+
+const paymentMethodBody = changePaymentMethodSchema.omit({ agreementId: true });
 
 @Controller('v1')
 @Roles('customer')
@@ -95,6 +102,17 @@ export class AgreementController {
   @ApiDoc({ tag, summary: 'Withdraw within 14 days of purchase, with a refund', responses: { 200: 'ended' } })
   withdraw(@Param('id') agreementId: string, @Ctx() ctx: RequestContext, @Res() reply: FastifyReply) {
     return this.forward(AGREEMENT_SUBJECTS.withdraw, agreementId, ctx, reply);
+  }
+
+  @Put('agreements/:id/payment-method')
+  @ApiDoc({
+    tag,
+    summary: 'Renew with another card (a past-due renewal is retried at once)',
+    body: paymentMethodBody,
+  })
+  changePaymentMethod(@Param('id') agreementId: string, @Body() body: unknown, @Ctx() ctx: RequestContext) {
+    const request = { agreementId: checkId(agreementId), ...parseOrThrow(paymentMethodBody, body) };
+    return this.deps.rpc.request<Agreement>(AGREEMENT_SUBJECTS.changePaymentMethod, request, ctx);
   }
 
   @Get('me/vehicles')

@@ -1,0 +1,88 @@
+// After the purchase: switching the card, cancelling, withdrawing («angrerett»), an operator's
+// termination, and the renewal run's end of what is over.
+import { AppError, hasRole, isAppError, parseOrThrow, type RequestContext } from '@parking/contracts';
+import {
+  changePaymentMethodSchema,
+  endDueSchema,
+  getAgreementSchema,
+  terminateSchema,
+  type Agreement,
+} from '@parking/contracts/agreement';
+import { PAYMENT_SUBJECTS, type PaymentMethod } from '@parking/contracts/payment';
+import type { Deps } from '../../deps.js';
+import { runAgreementCommand } from '../run-command.js';
+import { userOf } from '../metadata.js';
+
+export async function cancel(deps: Deps, input: unknown, ctx: RequestContext): Promise<Agreement> {
+  const userId = userOf(ctx);
+  const { agreementId } = parseOrThrow(getAgreementSchema, input);
+  const now = deps.clock.now();
+  return (await runAgreementCommand(deps, ctx, agreementId, () => ({ type: 'Cancel', userId, now }))).view;
+}
+
+export async function withdraw(deps: Deps, input: unknown, ctx: RequestContext): Promise<Agreement> {
+  const userId = userOf(ctx);
+  const { agreementId } = parseOrThrow(getAgreementSchema, input);
+  const now = deps.clock.now();
+  return (await runAgreementCommand(deps, ctx, agreementId, () => ({ type: 'Withdraw', userId, now }))).view;
+}
+
+export async function changePaymentMethod(
+  deps: Deps,
+  input: unknown,
+  ctx: RequestContext,
+): Promise<Agreement> {
+  const userId = userOf(ctx);
+  const { agreementId, paymentMethodId } = parseOrThrow(changePaymentMethodSchema, input);
+  const method = await deps.rpc
+    .request<PaymentMethod>(PAYMENT_SUBJECTS.getMethod, { paymentMethodId }, ctx)
+    .catch((err) => {
+      if (isAppError(err) && err.code === 'NOT_FOUND') return null;
+      throw err;
+    });
+  const now = deps.clock.now();
+  return (
+    await runAgreementCommand(deps, ctx, agreementId, () => ({
+      type: 'ChangePaymentMethod',
+      userId,
+      paymentMethod: { id: paymentMethodId, usable: method?.status === 'active' },
+      now,
+    }))
+  ).view;
+}
+
+export async function terminate(deps: Deps, input: unknown, ctx: RequestContext): Promise<Agreement> {
+  if (!hasRole(ctx.caller, 'operator')) throw new AppError('FORBIDDEN', 'Needs the role operator');
+  const { agreementId, reason, refund } = parseOrThrow(terminateSchema, input);
+  const now = deps.clock.now();
+  return (
+    await runAgreementCommand(deps, ctx, agreementId, () => ({ type: 'Terminate', reason, refund, now }))
+  ).view;
+}
+
+/**
+ * Ends, at `asOf`, every agreement of the operator whose paid period is over (cancelled, one-off, or
+ * unpaid after its last retry) and fails purchases unpaid for 15 minutes. Safe to run again: an ended
+ * agreement decides nothing more.
+ */
+export async function endDue(deps: Deps, input: unknown, ctx: RequestContext): Promise<{ ended: number }> {
+  if (ctx.caller.kind !== 'system' && !hasRole(ctx.caller, 'operator'))
+    throw new AppError('FORBIDDEN', 'Only the renewal run ends agreements');
+  const asOf = new Date(parseOrThrow(endDueSchema, input).asOf);
+  const { rows } = await deps.pool.query(
+    `select id from agreements where operator_id = $1 and (
+       (status in ('active', 'past_due', 'cancelled_at_period_end') and (view->>'validTo')::timestamptz <= $2)
+       or (status = 'pending_payment' and created_at <= $2::timestamptz - interval '15 minutes'))`,
+    [ctx.operatorId, asOf],
+  );
+  let ended = 0;
+  for (const { id } of rows) {
+    const { events } = await runAgreementCommand(deps, ctx, id, () => ({ type: 'EndIfOver', now: asOf }), {
+      operatorId: ctx.operatorId,
+      correlationId: ctx.correlationId,
+      actor: { kind: 'system', id: 'renewal-run' },
+    });
+    if (events.some((e) => e.type === 'AgreementEnded')) ended++;
+  }
+  return { ended };
+}
