@@ -58,7 +58,7 @@ describe('people, staff, devices and operators', () => {
       .id;
     platformId = (await login(deps, { phone: '+4790000009', password: 'demo-password-1' }, anonymous(DEMO)))
       .user.id;
-  });
+  }, 120_000);
   afterAll(() => db.drop());
 
   async function signUp(phone: string, operatorId = DEMO) {

@@ -44,7 +44,7 @@ describe('signing in', () => {
     };
     await loadDemoData(deps);
     await loadDemoData(deps); // twice: changes nothing
-  });
+  }, 120_000);
   afterAll(() => db.drop());
 
   async function lastCode(phone: string): Promise<string> {

@@ -41,13 +41,15 @@ export async function loadDemoData(deps: Pick<Deps, 'pool' | 'store' | 'config'>
   });
   await ensureOperator(pool, store, fjord);
   const system = { kind: 'system' as const, id: 'demo-data' };
+  // One hash for the one demo password (argon2id is slow on purpose).
+  let demoHash: Promise<string> | null = null;
   for (const s of STAFF) {
     const operatorId = s.operatorId ?? DEMO_OPERATORS.demo.id;
     const user = await ensureUser(deps, s.phone, operatorId, []);
     const metadata = { operatorId, actor: system };
     if (!user.password_hash) {
-      const passwordHash = await argon2.hash(DEMO_PASSWORD, { type: argon2.argon2id });
-      await runUserCommand(deps, user.id, { type: 'SetPassword', passwordHash }, metadata);
+      demoHash ??= argon2.hash(DEMO_PASSWORD, { type: argon2.argon2id });
+      await runUserCommand(deps, user.id, { type: 'SetPassword', passwordHash: await demoHash }, metadata);
     }
     if (s.role === 'platform') await runUserCommand(deps, user.id, { type: 'GrantPlatform' }, metadata);
     else await runUserCommand(deps, user.id, { type: 'GrantRole', operatorId, role: s.role }, metadata);
