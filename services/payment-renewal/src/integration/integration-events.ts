@@ -1,9 +1,16 @@
-// What payment-renewal tells other contexts: a charge's outcome, as the contracts' integration events.
+// What payment-renewal tells other contexts: charges' outcomes, refunds and refused renewals, as the
+// contracts' integration events.
 import { PAYMENT_EVENTS } from '@parking/contracts/payment';
 import type { RecordedEvent } from '@parking/event-store';
 
+const SUBJECTS: Record<string, string> = {
+  ChargeSucceeded: PAYMENT_EVENTS.chargeSucceeded,
+  ChargeFailed: PAYMENT_EVENTS.chargeFailed,
+  RefundIssued: PAYMENT_EVENTS.refundIssued,
+  RenewalRefused: PAYMENT_EVENTS.renewalRefused,
+};
+
 export function toIntegrationMessage(event: RecordedEvent): { subject: string; data: unknown } | null {
-  if (event.type === 'ChargeSucceeded') return { subject: PAYMENT_EVENTS.chargeSucceeded, data: event.data };
-  if (event.type === 'ChargeFailed') return { subject: PAYMENT_EVENTS.chargeFailed, data: event.data };
-  return null;
+  const subject = SUBJECTS[event.type];
+  return subject ? { subject, data: event.data } : null;
 }

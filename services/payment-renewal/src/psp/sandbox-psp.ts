@@ -55,55 +55,45 @@ export class SandboxPsp implements PspPort {
     amount: { amount: number };
     idempotencyKey: string;
   }): Promise<ChargeResult> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('begin');
-      const seen = await client.query(
-        'select status, reason, psp_charge_id from sandbox_charges where idempotency_key = $1',
-        [idempotencyKey],
-      );
-      if (seen.rows[0]) {
-        await client.query('commit');
-        return toResult(seen.rows[0]);
-      }
-      const { rows } = await client.query(
-        'update sandbox_cards set charges = charges + 1 where psp_ref = $1 returning behaviour, confirmed, charges',
-        [pspRef],
-      );
-      const card = rows[0] as
-        { behaviour: SandboxBehaviour; confirmed: boolean; charges: number } | undefined;
-      const outcome = !card
-        ? { ok: false as const, reason: 'declined' as const }
-        : !card.confirmed
-          ? { ok: false as const, reason: 'authentication_required' as const }
-          : sandboxChargeOutcome(card.behaviour, card.charges);
-      const row = {
-        status: outcome.ok === 'pending' ? 'pending' : outcome.ok ? 'succeeded' : 'failed',
-        reason: outcome.ok === false ? outcome.reason : null,
-        psp_charge_id: `ch_${randomUUID()}`,
-      };
-      // A concurrent first attempt with the same key wins; this one reads its result.
-      const inserted = await client.query(
-        `insert into sandbox_charges (idempotency_key, psp_ref, amount, status, reason, psp_charge_id)
-         values ($1, $2, $3, $4, $5, $6) on conflict do nothing`,
-        [idempotencyKey, pspRef, amount.amount, row.status, row.reason, row.psp_charge_id],
-      );
-      if (!inserted.rowCount) {
-        await client.query('rollback');
-        const again = await this.pool.query(
-          'select status, reason, psp_charge_id from sandbox_charges where idempotency_key = $1',
-          [idempotencyKey],
-        );
-        return toResult(again.rows[0]);
-      }
-      await client.query('commit');
-      return toResult(row);
-    } catch (err) {
-      await client.query('rollback').catch(() => {});
-      throw err;
-    } finally {
-      client.release();
+    // Two statements, no transaction (a PSP is a remote call; a renewal run makes thousands): count the
+    // card's charge unless the key was seen, then record the outcome unless a racing first attempt
+    // recorded one — whose result is then the answer.
+    const { rows } = await this.pool.query(
+      `update sandbox_cards set charges = charges + 1
+       where psp_ref = $1 and not exists (select 1 from sandbox_charges where idempotency_key = $2)
+       returning behaviour, confirmed, charges`,
+      [pspRef, idempotencyKey],
+    );
+    const card = rows[0] as { behaviour: SandboxBehaviour; confirmed: boolean; charges: number } | undefined;
+    if (!card) {
+      const seen = await this.recorded(idempotencyKey);
+      if (seen) return seen;
     }
+    const outcome = !card
+      ? { ok: false as const, reason: 'declined' as const }
+      : !card.confirmed
+        ? { ok: false as const, reason: 'authentication_required' as const }
+        : sandboxChargeOutcome(card.behaviour, card.charges);
+    const row = {
+      status: outcome.ok === 'pending' ? 'pending' : outcome.ok ? 'succeeded' : 'failed',
+      reason: outcome.ok === false ? outcome.reason : null,
+      psp_charge_id: `ch_${randomUUID()}`,
+    };
+    const inserted = await this.pool.query(
+      `insert into sandbox_charges (idempotency_key, psp_ref, amount, status, reason, psp_charge_id)
+       values ($1, $2, $3, $4, $5, $6) on conflict do nothing`,
+      [idempotencyKey, pspRef, amount.amount, row.status, row.reason, row.psp_charge_id],
+    );
+    if (!inserted.rowCount) return (await this.recorded(idempotencyKey))!;
+    return toResult(row);
+  }
+
+  private async recorded(idempotencyKey: string): Promise<ChargeResult | null> {
+    const { rows } = await this.pool.query(
+      'select status, reason, psp_charge_id from sandbox_charges where idempotency_key = $1',
+      [idempotencyKey],
+    );
+    return rows[0] ? toResult(rows[0]) : null;
   }
 
   /** Refunds once per idempotency key, never more than was charged. */

@@ -6,6 +6,7 @@ import { runRenewals } from '../commands/running-renewals/run-renewals.js';
 import {
   activeAgreement,
   countsFor,
+  eventsAbout,
   harness,
   type Harness,
 } from '../commands/running-renewals/renewals.test-helpers.js';
@@ -55,7 +56,7 @@ describe('PSP webhooks', () => {
     expect(await deliver(payload)).toEqual({ settled: true });
     expect(await deliver(payload)).toEqual({ settled: false });
     expect(await countsFor(h, a.agreementId)).toEqual({ pspCharges: 1, receipts: 1, events: 1 });
-    const [event] = await h.deps.store.readStream(`charge-${a.agreementId}-2`);
+    const [event] = await eventsAbout(h, a.agreementId);
     expect(event).toMatchObject({ type: 'ChargeSucceeded', data: { periodNumber: 2 } });
   });
 });

@@ -70,7 +70,8 @@ describe('exactly once per period', () => {
         `select a.id,
            (select count(*) from sandbox_charges where idempotency_key = a.id::text || ':2')::int as psp,
            (select count(*) from receipts r where r.agreement_id = a.id)::int as receipts,
-           (select count(*) from es.events e where e.stream_id = 'charge-' || a.id || '-2')::int as events
+           (select count(*) from es.events e
+            where e.data->>'agreementId' = a.id::text and e.event_type = 'ChargeSucceeded')::int as events
          from unnest($1::uuid[]) as a(id)`,
         [ids],
       )

@@ -5,6 +5,7 @@
 // money again, and only then is anything recorded — once.
 import { nok, type RequestContext } from '@parking/contracts';
 import type { ChargeFailed, ChargeSucceeded, RenewalRefused } from '@parking/contracts/payment';
+import type { NewEvent } from '@parking/event-store';
 import type pg from 'pg';
 import type { CatalogueLookups } from '../../catalogue/catalogue-lookups.js';
 import type { Deps } from '../../deps.js';
@@ -164,6 +165,17 @@ export async function record(
 ): Promise<void> {
   const at = o.asOf.toISOString();
   const notifications: Notification[] = [];
+  const events: NewEvent[] = [];
+  const event = (type: string, data: unknown, name: string): NewEvent => ({
+    type,
+    data,
+    eventId: uuidFrom(name),
+    metadata: {
+      operatorId: o.operatorId,
+      correlationId: o.ctx.correlationId,
+      actor: { kind: 'system', id: 'payment-renewal' },
+    },
+  });
   const next: { id: string; at: Date | null; refused: string | null }[] = [];
   const settled = outcomes.filter((x): x is Attempted => 'result' in x);
 
@@ -179,7 +191,7 @@ export async function record(
         reason: 'not_on_staff_list',
         refusedAt: at,
       };
-      await append(deps, tx, o, `renewal-${r.agreement_id}-${r.period_number}`, 'RenewalRefused', data, 0);
+      events.push(event('RenewalRefused', data, `refused:${r.agreement_id}:${r.period_number}`));
       notifications.push({
         key: `refused:${r.agreement_id}:${r.period_number}`,
         operatorId: o.operatorId,
@@ -199,13 +211,13 @@ export async function record(
     if (x.kind === 'charged') {
       next.push({ id: r.agreement_id, at: null, refused: null });
       const data: ChargeSucceeded = { ...common, receiptId: receiptIdOf(r), chargedAt: at };
-      await append(deps, tx, o, chargeStream(r), 'ChargeSucceeded', data, x.attempt - 1, chargeId, x.attempt);
+      events.push(event('ChargeSucceeded', data, eventName(chargeId, x.attempt)));
     } else {
       const retry = r.due_at ? nextAttemptAt({ dueAt: r.due_at, retryAt: r.retry_at }, o.asOf) : null;
       next.push({ id: r.agreement_id, at: retry, refused: null });
       const reason = x.result.reason ?? 'processing_error';
       const data: ChargeFailed = { ...common, reason, failedAt: at };
-      await append(deps, tx, o, chargeStream(r), 'ChargeFailed', data, x.attempt - 1, chargeId, x.attempt);
+      events.push(event('ChargeFailed', data, eventName(chargeId, x.attempt)));
       notifications.push({
         key: `renewal-failed:${attemptKey(r.agreement_id, r.period_number, x.attempt)}`,
         operatorId: o.operatorId,
@@ -252,6 +264,13 @@ export async function record(
       [next.map((n) => n.id), next.map((n) => n.at), next.map((n) => n.refused)],
     );
   }
+  // One append for the batch: the charge rows, not the stream, keep a period from being charged twice.
+  if (events.length > 0)
+    await deps.store.append(`renewals-${uuidFrom(events.map((e) => e.eventId).join())}`, events, {
+      expectedVersion: 'no_stream',
+      streamType: 'renewals',
+      client: tx,
+    });
   // Last, so the operator's receipt sequence stays locked only until the commit that follows.
   const charged = outcomes.filter((x): x is Attempted => x.kind === 'charged');
   if (charged.length > 0) notifications.push(...(await issueReceipts(tx, o, charged)));
@@ -310,7 +329,9 @@ async function issueReceipts(
   }));
 }
 
-const chargeStream = (r: DueRenewal) => `charge-${r.agreement_id}-${r.period_number}`;
+/** The first attempt's event id is the one the purchase's reaction gives period 1. */
+const eventName = (chargeId: string, attempt: number) =>
+  attempt === 1 ? `event:${chargeId}` : `event:${chargeId}:${attempt}`;
 const receiptIdOf = (r: DueRenewal) => uuidFrom(`receipt:${chargeKey(r.agreement_id, r.period_number)}`);
 
 const osloDay = new Intl.DateTimeFormat('nb-NO', {
@@ -320,40 +341,3 @@ const osloDay = new Intl.DateTimeFormat('nb-NO', {
   year: 'numeric',
 });
 const osloDate = (d: Date) => osloDay.format(d);
-
-async function append(
-  deps: Deps,
-  tx: pg.PoolClient,
-  o: Pick<BatchOptions, 'operatorId' | 'ctx'>,
-  streamId: string,
-  type: string,
-  data: unknown,
-  expectedVersion: number,
-  chargeId?: string,
-  attempt = 1,
-): Promise<void> {
-  const eventId =
-    type === 'RenewalRefused'
-      ? uuidFrom(`event:${streamId}`)
-      : uuidFrom(attempt === 1 ? `event:${chargeId}` : `event:${chargeId}:${attempt}`);
-  await deps.store.append(
-    streamId,
-    [
-      {
-        type,
-        data,
-        eventId,
-        metadata: {
-          operatorId: o.operatorId,
-          correlationId: o.ctx.correlationId,
-          actor: { kind: 'system', id: 'payment-renewal' },
-        },
-      },
-    ],
-    {
-      expectedVersion: expectedVersion === 0 ? 'no_stream' : expectedVersion,
-      streamType: streamId.split('-')[0],
-      client: tx,
-    },
-  );
-}

@@ -185,8 +185,20 @@ export async function countsFor(h: Harness, agreementId: string) {
       `select count(*)::int as n from sandbox_charges where idempotency_key like $1 || ':%'`,
     ),
     receipts: await q('select count(*)::int as n from receipts where agreement_id = $1'),
-    events: await q(`select count(*)::int as n from es.events where stream_id like 'charge-' || $1 || '-%'`),
+    events: await q(
+      `select count(*)::int as n from es.events
+       where data->>'agreementId' = $1 and event_type in ('ChargeSucceeded', 'ChargeFailed')`,
+    ),
   };
+}
+
+/** The payment events about an agreement, in the order they were recorded. */
+export async function eventsAbout(h: Harness, agreementId: string) {
+  const { rows } = await h.db.pool.query(
+    `select event_type as type, data from es.events where data->>'agreementId' = $1 order by global_position`,
+    [agreementId],
+  );
+  return rows as { type: string; data: any }[];
 }
 
 /** Answers a NATS request subject in the Nest envelope, as a service would. */
