@@ -230,4 +230,36 @@ describe('agreements', () => {
     const refused = answers.find((a) => a.status === 409)!;
     expect(refused.body.errors[0].path).toBe('productId');
   });
+
+  it("ends an erased person's auto-renewing agreements at the period end", async () => {
+    const { api } = env;
+    const customer = await api.signInBySms('+4795000020');
+    const monthly = products['Ansatt måned'];
+    const bought = await api.post(
+      '/v1/agreements',
+      {
+        productId: monthly.id,
+        vehicles: [{ plate: 'ER10001' }],
+        startDate: osloToday(),
+        employeeNumber: '10002',
+        acceptedTermsId: monthly.termsId,
+        paymentMethodId: await card(customer),
+      },
+      customer,
+    );
+    expect(bought.status).toBe(201);
+    expect((await api.call('DELETE', '/v1/me', { token: customer })).status).toBe(202);
+    const admin = await api.logIn('+4790000001', 'demo-password-1');
+    const seen = await eventually(
+      () => api.get(`/v1/admin/agreements/${bought.body.id}`, admin),
+      (r) => r.body.status === 'cancelled_at_period_end',
+      15_000,
+    );
+    expect(seen.body).toMatchObject({ status: 'cancelled_at_period_end', endsAt: bought.body.validTo });
+    const history = await api.get(`/v1/admin/agreements/${bought.body.id}/history`, admin);
+    expect(history.body.items.at(-1)).toMatchObject({
+      type: 'cancelled',
+      actor: { kind: 'system', id: 'user-erased' },
+    });
+  });
 });

@@ -1,4 +1,5 @@
 // Starts the agreement service: database, migrations, NATS, read model, outbox, reactions, NATS handlers.
+import { IDENTITY_EVENTS } from '@parking/contracts/identity';
 import { jetstream } from '@nats-io/jetstream';
 import { EventSubscription, OutboxPublisher, PostgresEventStore } from '@parking/event-store';
 import { DurableConsumer, RpcClient, startServiceInfrastructure } from '@parking/messaging';
@@ -18,6 +19,7 @@ import { migrations } from './migrations/index.js';
 import { agreementsProjection } from './projections/agreements/agreements.projection.js';
 import { readAgreementView } from './projections/agreements/agreements.queries.js';
 import { AgreementWaiters } from './projections/agreements/waiters.js';
+import { userErasedReaction } from './reactions/user-erased/user-erased.reaction.js';
 import { chargeSettledReaction } from './reactions/charge-settled/charge-settled.reaction.js';
 
 export async function bootstrap(): Promise<void> {
@@ -79,7 +81,19 @@ export async function bootstrap(): Promise<void> {
   await chargeSettled.start();
   shutdown.add('charge-settled consumer', () => chargeSettled.stop());
 
+  const erasures = new DurableConsumer({
+    nc,
+    pool,
+    durable: `${config.CONSUMER_PREFIX}-user-erased`,
+    filterSubject: IDENTITY_EVENTS.userErased,
+    handle: userErasedReaction(deps),
+    logger,
+  });
+  await erasures.start();
+  shutdown.add('user-erased consumer', () => erasures.stop());
+
   health.addCheck('workers', () => {
+    if (!erasures.isRunning()) throw new Error('the user-erased consumer is not running');
     if (!readModel.isRunning()) throw new Error('the read model is not running');
     if (!outbox.isRunning()) throw new Error('the outbox publisher is not running');
     if (!chargeSettled.isRunning()) throw new Error('the charge-settled consumer is not running');
