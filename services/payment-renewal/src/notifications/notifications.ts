@@ -47,7 +47,10 @@ export async function sendPendingNotifications(
     await client.query('begin');
     const { rows } = await client.query(
       `select id, operator_id, user_id, template, params, attempts from notifications
-       where sent_at is null and failed_at is null order by created_at limit $1 for update skip locked`,
+       where sent_at is null and failed_at is null
+         -- after a failed try, wait longer each time (30 s, 2 min, 4.5 min, 8 min)
+         and created_at <= now() - attempts * attempts * interval '30 seconds'
+       order by created_at limit $1 for update skip locked`,
       [batch],
     );
     for (const n of rows) {

@@ -1,5 +1,7 @@
-// A person was erased: their stored cards are deleted and the PSP tokens forgotten. Receipts stay (the
-// bookkeeping law keeps them 5 years) under the user id alone, which identity no longer links to anyone.
+// A person was erased: their stored cards are deleted and the PSP tokens forgotten, the renewal read
+// model forgets their employee number and plates, and texts not yet sent are dropped. Receipts stay
+// (the bookkeeping law keeps them 5 years) under the user id alone, which identity no longer links to
+// anyone.
 import type { UserErased } from '@parking/contracts/identity';
 import type { ConsumedEvent } from '@parking/messaging';
 import type pg from 'pg';
@@ -11,4 +13,6 @@ export const userErasedReaction = () => async (event: ConsumedEvent, tx: pg.Pool
        deleted_at = coalesce(deleted_at, now()) where user_id = $1`,
     [userId],
   );
+  await tx.query(`update renewals set employee_number = null, plates = '{}' where user_id = $1`, [userId]);
+  await tx.query('delete from notifications where user_id = $1 and sent_at is null', [userId]);
 };

@@ -10,10 +10,10 @@ import type pg from 'pg';
 import type { CatalogueLookups } from '../../catalogue/catalogue-lookups.js';
 import type { Deps } from '../../deps.js';
 import { chargeKey, uuidFrom } from '../../domain/ids.js';
-import { buildReceipt } from '../../domain/receipt.js';
 import { formatNok, nextAttemptAt, renewalAmount } from '../../domain/renewal-schedule.js';
 import { enqueueNotifications, type Notification } from '../../notifications/notifications.js';
 import type { ChargeResult } from '../../psp/psp.port.js';
+import { issueReceipts } from './issue-receipts.js';
 import { mapLimit } from './map-limit.js';
 
 export interface DueRenewal {
@@ -50,7 +50,7 @@ export type Outcome =
   | { kind: 'refused'; row: DueRenewal }
   | { kind: 'already_charged'; row: DueRenewal };
 
-type Attempted = Extract<Outcome, { result: ChargeResult }>;
+export type Attempted = Extract<Outcome, { result: ChargeResult }>;
 
 export interface BatchResult {
   taken: number;
@@ -277,62 +277,11 @@ export async function record(
   await enqueueNotifications(tx, notifications);
 }
 
-async function issueReceipts(
-  tx: pg.PoolClient,
-  o: Pick<BatchOptions, 'operatorId' | 'asOf' | 'seller'>,
-  charged: Attempted[],
-): Promise<Notification[]> {
-  const seq = await tx.query(
-    `insert into receipt_sequences (operator_id, last_number) values ($1, $2)
-     on conflict (operator_id) do update set last_number = receipt_sequences.last_number + $2
-     returning last_number`,
-    [o.operatorId, charged.length],
-  );
-  const first = Number(seq.rows[0].last_number) - charged.length + 1;
-  const receipts = charged.map((x, i) =>
-    buildReceipt({
-      id: receiptIdOf(x.row),
-      number: first + i,
-      kind: 'charge',
-      agreementId: x.row.agreement_id,
-      issuedAt: o.asOf,
-      seller: o.seller,
-      buyer: { userId: x.row.user_id, name: null },
-      product: { id: x.row.product_id, name: x.row.product_name },
-      plates: x.row.plates,
-      period: { from: x.row.period_from.toISOString(), to: x.row.period_to.toISOString() },
-      amount: x.amount,
-      vatRate: Number(x.row.vat_rate),
-    }),
-  );
-  await tx.query(
-    `insert into receipts (operator_id, id, number, user_id, agreement_id, kind, issued_at, body)
-     select $1, v.id, v.number, v.user_id, v.agreement_id, 'charge', $2, v.body
-     from unnest($3::uuid[], $4::bigint[], $5::text[], $6::uuid[], $7::jsonb[])
-       as v(id, number, user_id, agreement_id, body)`,
-    [
-      o.operatorId,
-      o.asOf,
-      receipts.map((r) => r.id),
-      receipts.map((r) => r.number),
-      charged.map((x) => x.row.user_id),
-      receipts.map((r) => r.agreementId),
-      receipts.map((r) => JSON.stringify(r)),
-    ],
-  );
-  return charged.map((x, i) => ({
-    key: `receipt:${receipts[i].id}`,
-    operatorId: o.operatorId,
-    userId: x.row.user_id,
-    template: 'receipt',
-    params: { number: receipts[i].number, product: x.row.product_name, amount: formatNok(x.amount) },
-  }));
-}
-
 /** The first attempt's event id is the one the purchase's reaction gives period 1. */
 const eventName = (chargeId: string, attempt: number) =>
   attempt === 1 ? `event:${chargeId}` : `event:${chargeId}:${attempt}`;
-const receiptIdOf = (r: DueRenewal) => uuidFrom(`receipt:${chargeKey(r.agreement_id, r.period_number)}`);
+export const receiptIdOf = (r: DueRenewal) =>
+  uuidFrom(`receipt:${chargeKey(r.agreement_id, r.period_number)}`);
 
 const osloDay = new Intl.DateTimeFormat('nb-NO', {
   timeZone: 'Europe/Oslo',

@@ -8,7 +8,9 @@ import { AGREEMENT_SUBJECTS } from '@parking/contracts/agreement';
 import { CATALOGUE_SUBJECTS } from '@parking/contracts/catalogue';
 import { IDENTITY_SUBJECTS } from '@parking/contracts/identity';
 import { sendPendingNotifications } from '../../notifications/notifications.js';
-import { runRenewals } from './run-renewals.js';
+import { parseConfig } from '@parking/platform';
+import { configSchema } from '../../config.js';
+import { runRenewals, runRenewalsRequest } from './run-renewals.js';
 import {
   activeAgreement,
   cardFor,
@@ -208,5 +210,45 @@ describe('the renewal run', () => {
         },
       ]),
     );
+  });
+
+  it('runs for operators only, and in production never as of a future instant (422)', async () => {
+    const as = (roles: ('customer' | 'operator')[]) => ({
+      operatorId: h.operatorId,
+      caller: { kind: 'user' as const, userId: randomUUID(), roles },
+      correlationId: 't',
+    });
+    const future = new Date(h.deps.clock.now().getTime() + DAY).toISOString();
+    await expect(runRenewalsRequest(h.deps, { asOf: future }, as(['customer']))).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    });
+    const production = {
+      ...h.deps,
+      config: parseConfig(configSchema, { DATABASE_URL: h.db.url, NODE_ENV: 'production' }),
+    };
+    await expect(runRenewalsRequest(production, { asOf: future }, as(['operator']))).rejects.toMatchObject({
+      code: 'RULE_VIOLATED',
+      fields: [{ path: 'asOf', message: 'may not be in the future' }],
+    });
+    await expect(runRenewalsRequest(h.deps, { asOf: 'tomorrow' }, as(['operator']))).rejects.toMatchObject({
+      code: 'VALIDATION',
+    });
+    expect(await runRenewalsRequest(h.deps, { asOf: future }, as(['operator']))).toMatchObject({ ended: 3 });
+  });
+
+  it('tells the owner of a card that expires before the next renewal, 30 days ahead, once', async () => {
+    const a = await activeAgreement(h, { validTo: new Date('2031-06-20T22:00:00Z') });
+    await h.db.pool.query('update payment_methods set exp_month = 4, exp_year = 2031 where id = $1', [
+      a.paymentMethodId,
+    ]);
+    const dueAt = new Date(a.renewal.dueAt);
+    await run(new Date(dueAt.getTime() - 31 * DAY));
+    await run(new Date(dueAt.getTime() - 29 * DAY));
+    await run(new Date(dueAt.getTime() - 28 * DAY));
+    const warned = await h.db.pool.query(
+      `select params from notifications where user_id = $1 and template = 'card_expiring'`,
+      [a.userId],
+    );
+    expect(warned.rows).toEqual([{ params: expect.objectContaining({ product: 'Ansatt måned' }) }]);
   });
 });
