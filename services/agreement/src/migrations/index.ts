@@ -47,4 +47,16 @@ export const migrations: Migration[] = [
       create index agreements_renewal on agreements (operator_id, status);
     `,
   },
+  {
+    id: 'agreement_003_notices',
+    sql: `
+      -- SMS notices sent about an agreement, so a repeated run does not send one twice.
+      create table agreement_notices (
+        agreement_id uuid not null,
+        kind text not null,
+        sent_at timestamptz not null default now(),
+        primary key (agreement_id, kind)
+      );
+    `,
+  },
 ];

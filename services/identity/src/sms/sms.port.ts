@@ -69,4 +69,8 @@ export const TEMPLATES: Record<string, (p: Record<string, unknown>) => string> =
   renewal_failed: (p) =>
     `Vi fikk ikke trukket ${p.amount} for ${p.product}. Bytt kort i appen før ${p.until}.`,
   agreement_ended: (p) => `Parkeringsavtalen ${p.product} er avsluttet.`,
+  agreement_ending: (p) => `Parkeringsavtalen ${p.product} utløper ${p.until}. Kjøp en ny i appen ved behov.`,
+  price_change: (p) => `Prisen for ${p.product} endres til ${p.amount} fra fornyelser etter ${p.from}.`,
+  card_expiring: (p) =>
+    `Kortet ditt som slutter på ${p.last4} utløper før neste fornyelse. Legg inn et nytt kort.`,
 };

@@ -8,6 +8,7 @@ import {
   terminateSchema,
   type Agreement,
 } from '@parking/contracts/agreement';
+import { IDENTITY_SUBJECTS } from '@parking/contracts/identity';
 import { PAYMENT_SUBJECTS, type PaymentMethod } from '@parking/contracts/payment';
 import type { Deps } from '../../deps.js';
 import { runAgreementCommand } from '../run-command.js';
@@ -76,13 +77,64 @@ export async function endDue(deps: Deps, input: unknown, ctx: RequestContext): P
     [ctx.operatorId, asOf],
   );
   let ended = 0;
+  const endedNow: string[] = [];
   for (const { id } of rows) {
     const { events } = await runAgreementCommand(deps, ctx, id, () => ({ type: 'EndIfOver', now: asOf }), {
       operatorId: ctx.operatorId,
       correlationId: ctx.correlationId,
       actor: { kind: 'system', id: 'renewal-run' },
     });
-    if (events.some((e) => e.type === 'AgreementEnded')) ended++;
+    if (events.some((e) => e.type === 'AgreementEnded')) {
+      ended++;
+      endedNow.push(id);
+    }
   }
+  for (const id of endedNow) await notifyOnce(deps, ctx, id, 'agreement_ended');
+  await remindOneOffsEnding(deps, ctx, asOf);
   return { ended };
+}
+
+/** One-off agreements ending within 7 days are announced once to their customer. */
+async function remindOneOffsEnding(deps: Deps, ctx: RequestContext, asOf: Date): Promise<void> {
+  const { rows } = await deps.pool.query(
+    `select a.id from agreements a
+     where a.operator_id = $1 and a.status = 'active' and not (a.view->>'autoRenew')::boolean
+       and (a.view->>'validTo')::timestamptz > $2 and (a.view->>'validTo')::timestamptz <= $2::timestamptz + interval '7 days'
+       and (a.view->>'validTo')::timestamptz - (a.view->>'validFrom')::timestamptz > interval '7 days'
+       and not exists (select 1 from agreement_notices n where n.agreement_id = a.id and n.kind = 'agreement_ending')`,
+    [ctx.operatorId, asOf],
+  );
+  for (const { id } of rows) await notifyOnce(deps, ctx, id, 'agreement_ending');
+}
+
+/**
+ * Texts the agreement's customer through identity (which alone holds phone numbers), at most once per
+ * kind. Best effort: a failed text is logged, and the notice stays unsent for the next run to retry.
+ */
+async function notifyOnce(deps: Deps, ctx: RequestContext, agreementId: string, kind: string): Promise<void> {
+  const claimed = await deps.pool.query(
+    'insert into agreement_notices (agreement_id, kind) values ($1, $2) on conflict do nothing',
+    [agreementId, kind],
+  );
+  if (!claimed.rowCount) return;
+  const { rows } = await deps.pool.query('select view from agreements where id = $1', [agreementId]);
+  const view = rows[0]?.view as Agreement | undefined;
+  if (!view) return;
+  try {
+    await deps.rpc.request(
+      IDENTITY_SUBJECTS.notify,
+      {
+        userId: view.userId,
+        template: kind,
+        params: { product: view.product.name, until: view.validTo },
+      },
+      ctx,
+    );
+  } catch (err) {
+    await deps.pool.query('delete from agreement_notices where agreement_id = $1 and kind = $2', [
+      agreementId,
+      kind,
+    ]);
+    deps.logger.warn({ err, agreementId, kind }, 'could not send the notice; the next run retries');
+  }
 }
