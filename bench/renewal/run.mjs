@@ -2,7 +2,7 @@
 // seeded straight into the renewal read model of a fresh payment database, renewed in-process by the
 // service's own run function with the sandbox PSP (every card charged, a receipt and an event each).
 // Prints agreements/s and proves that a second run at the same instant charges nothing.
-// Run: npm run build && node bench/renewal/run.mjs  
+// Run: npm run build && node bench/renewal/run.mjs
 // Uses DATABASE_URL / NATS_URL when set, else starts a private PostgreSQL and nats-server.
 // BENCH_WORKERS (default 4) transactions at once, BENCH_BATCH (200) renewals per transaction.
 import { randomBytes, randomUUID } from 'node:crypto';
