@@ -8,15 +8,14 @@ import {
   type CreatedDevice,
   type Device,
 } from '@parking/contracts/identity';
-import argon2 from 'argon2';
 import type pg from 'pg';
 import type { Deps } from '../deps.js';
+import { hashSecret } from '../tokens/secret-hashing.js';
 import { actorOf, requireRole } from './actor.js';
 
 export const DEVICE_STREAM = 'device-';
 
 const newSecret = () => randomBytes(32).toString('base64url');
-const hashSecret = (secret: string) => argon2.hash(secret, { type: argon2.argon2id });
 
 async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();

@@ -10,11 +10,11 @@ import {
   type Me,
   type PersonalDataExport,
 } from '@parking/contracts/identity';
-import argon2 from 'argon2';
 import { z } from 'zod';
 import type { Deps } from '../deps.js';
 import { getOperator } from '../operators/operators.js';
 import { TEMPLATES } from '../sms/sms.port.js';
+import { hashSecret } from '../tokens/secret-hashing.js';
 import { metadataOf } from './actor.js';
 import { findUser, rolesAt, runUserCommand, type UserRow } from './users.js';
 
@@ -103,7 +103,7 @@ export async function setPassword(
 ): Promise<Record<string, never>> {
   const { password } = parseOrThrow(passwordSchema, input);
   const user = await signedIn(deps, ctx);
-  const passwordHash = await argon2.hash(password, { type: argon2.argon2id });
+  const passwordHash = await hashSecret(password);
   await runUserCommand(deps, user.id, { type: 'SetPassword', passwordHash }, metadataOf(ctx));
   return {};
 }

@@ -11,7 +11,7 @@ import {
   type OtpChallenge,
   type TokenResponse,
 } from '@parking/contracts/identity';
-import argon2 from 'argon2';
+import { verifySecret } from '../tokens/secret-hashing.js';
 import { otpHashKey, type Config } from '../config.js';
 import type { Deps } from '../deps.js';
 import {
@@ -35,9 +35,6 @@ export const platformPhones = (config: Config) =>
   config.BOOTSTRAP_PLATFORM_PHONES.split(',')
     .map((p) => p.trim())
     .filter(Boolean);
-
-// A hash to compare against when the phone is unknown, so both answers take as long.
-let dummyHash: Promise<string> | null = null;
 
 export async function requestOtp(deps: Deps, input: unknown, ctx: RequestContext): Promise<OtpChallenge> {
   const { phone } = parseOrThrow(requestOtpSchema, input);
@@ -154,8 +151,7 @@ export async function login(deps: Deps, input: unknown, ctx: RequestContext): Pr
   if (wait > 0)
     throw new AppError('RATE_LIMITED', 'Too many failed logins; try again later', { retryAfter: wait });
   const user = await findUserByPhone(deps.pool, phone);
-  dummyHash ??= argon2.hash('not-a-real-password-0', { type: argon2.argon2id });
-  const ok = await argon2.verify(user?.password_hash ?? (await dummyHash), password).catch(() => false);
+  const ok = await verifySecret(user?.password_hash, password);
   if (!user || !user.password_hash || !ok) {
     await deps.pool.query('insert into login_failures (phone, failed_at) values ($1, $2)', [phone, now]);
     throw new AppError('UNAUTHENTICATED', 'Wrong phone number or password');
@@ -240,8 +236,7 @@ export async function deviceToken(deps: Deps, input: unknown): Promise<DeviceTok
     [clientId],
   );
   const device = rows[0];
-  dummyHash ??= argon2.hash('not-a-real-password-0', { type: argon2.argon2id });
-  const ok = await argon2.verify(device?.secret_hash ?? (await dummyHash), clientSecret).catch(() => false);
+  const ok = await verifySecret(device?.secret_hash, clientSecret);
   if (!device || !ok) throw new AppError('UNAUTHENTICATED', 'Unknown client or wrong secret');
   const accessToken = await deps.keys.sign(
     {

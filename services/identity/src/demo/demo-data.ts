@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { DEMO_OPERATORS } from '@parking/contracts';
 import type { Operator } from '@parking/contracts/identity';
-import argon2 from 'argon2';
+import { hashSecret } from '../tokens/secret-hashing.js';
 import { DEVICE_STREAM } from '../commands/devices.js';
 import { ensureUser, runUserCommand } from '../commands/users.js';
 import type { Deps } from '../deps.js';
@@ -48,7 +48,7 @@ export async function loadDemoData(deps: Pick<Deps, 'pool' | 'store' | 'config'>
     const user = await ensureUser(deps, s.phone, operatorId, []);
     const metadata = { operatorId, actor: system };
     if (!user.password_hash) {
-      demoHash ??= argon2.hash(DEMO_PASSWORD, { type: argon2.argon2id });
+      demoHash ??= hashSecret(DEMO_PASSWORD);
       await runUserCommand(deps, user.id, { type: 'SetPassword', passwordHash: await demoHash }, metadata);
     }
     if (s.role === 'platform') await runUserCommand(deps, user.id, { type: 'GrantPlatform' }, metadata);
@@ -78,7 +78,7 @@ export async function loadDemoData(deps: Pick<Deps, 'pool' | 'store' | 'config'>
       const inserted = await client.query(
         `insert into devices (id, operator_id, client_id, name, secret_hash) values ($1, $2, $3, $4, $5)
          on conflict do nothing`,
-        [id, d.operatorId, d.clientId, d.name, await argon2.hash(d.secret, { type: argon2.argon2id })],
+        [id, d.operatorId, d.clientId, d.name, await hashSecret(d.secret)],
       );
       if (inserted.rowCount)
         await store.append(
