@@ -73,6 +73,11 @@ export interface DurableConsumerOptions {
   ackWaitMs?: number;
   maxAckPending?: number;
   batchSize?: number;
+  /**
+   * Events handled at once (default 1: in stream order). More only where events are independent of
+   * each other's order — the inbox still applies each exactly once.
+   */
+  concurrency?: number;
   deliverPolicy?: 'all' | 'new';
   logger?: MessagingLogger;
 }
@@ -129,7 +134,7 @@ export class DurableConsumer {
       filter_subject: this.options.filterSubject,
       max_deliver: this.maxDeliver + 1, // the last delivery is the one we dead-letter and terminate
       ack_wait: nanos(this.options.ackWaitMs ?? 30_000),
-      max_ack_pending: this.options.maxAckPending ?? 1,
+      max_ack_pending: Math.max(this.options.maxAckPending ?? 1, this.options.concurrency ?? 1),
       deliver_policy: this.options.deliverPolicy === 'new' ? DeliverPolicy.New : DeliverPolicy.All,
     };
     try {
@@ -149,13 +154,22 @@ export class DurableConsumer {
         const consumer = await js.consumers.get(this.stream, this.options.durable);
         this.messages = await consumer.consume({ max_messages: this.options.batchSize ?? 64 });
         if (!this.running) this.messages.stop();
+        const concurrency = this.options.concurrency ?? 1;
+        const inFlight = new Set<Promise<void>>();
         for await (const msg of this.messages) {
-          await this.process(msg);
+          if (concurrency === 1) {
+            await this.process(msg);
+          } else {
+            const handling: Promise<void> = this.process(msg).finally(() => inFlight.delete(handling));
+            inFlight.add(handling);
+            if (inFlight.size >= concurrency) await Promise.race(inFlight);
+          }
           if (!this.running) {
             this.messages.stop();
             break;
           }
         }
+        await Promise.all(inFlight);
       } catch (err) {
         if (!this.running) break;
         this.logger.warn({ err, consumer: this.options.durable }, 'consumer interrupted; resuming');

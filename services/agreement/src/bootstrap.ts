@@ -76,6 +76,8 @@ export async function bootstrap(): Promise<void> {
     durable: `${config.CONSUMER_PREFIX}-charge-settled`,
     filterSubject: 'parking.payment.>',
     handle: chargeSettledReaction(deps),
+    // Charges of different agreements are independent; one agreement's are minutes apart at least.
+    concurrency: 16,
     logger,
   });
   await chargeSettled.start();

@@ -65,7 +65,8 @@ export async function bootstrap(): Promise<void> {
     durable: `${config.CONSUMER_PREFIX}-agreement-requested`,
     filterSubject: AGREEMENT_EVENTS.requested,
     handle: chargeFirstPeriodReaction(deps),
-    maxAckPending: 16,
+    // Each purchase's first charge is independent of the others' (its key is agreement + period).
+    concurrency: 16,
     logger,
   });
   await firstCharges.start();

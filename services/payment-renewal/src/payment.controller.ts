@@ -1,8 +1,8 @@
 // NATS handlers of payment methods, receipts, the renewal run and the PSP's webhooks.
 import { Controller, Inject, UseInterceptors } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import type { RequestContext } from '@parking/contracts';
-import { PAYMENT_SUBJECTS } from '@parking/contracts/payment';
+import { parseOrThrow, type RequestContext } from '@parking/contracts';
+import { PAYMENT_SUBJECTS, settledChargeSchema, type SettledCharge } from '@parking/contracts/payment';
 import { EnvelopeInterceptor, RpcContext } from '@parking/messaging';
 import { DEPS, type Deps } from './deps.js';
 import { runRenewalsRequest } from './commands/running-renewals/run-renewals.js';
@@ -35,6 +35,25 @@ export class PaymentController {
   @MessagePattern(PAYMENT_SUBJECTS.listMethods)
   list(@Payload() _data: unknown, @RpcContext() ctx: RequestContext) {
     return listPaymentMethods(this.deps, ctx);
+  }
+
+  @MessagePattern(PAYMENT_SUBJECTS.settledCharge)
+  async settledCharge(@Payload() data: unknown, @RpcContext() ctx: RequestContext) {
+    const { agreementId, periodNumber } = parseOrThrow(settledChargeSchema, data);
+    const { rows } = await this.deps.pool.query(
+      `select id, amount, coalesce(charged_at, settled_at) as at from charges
+       where operator_id = $1 and agreement_id::text = $2 and period_number = $3 and status = 'succeeded'`,
+      [ctx.operatorId, agreementId, periodNumber],
+    );
+    const charge = rows[0];
+    const settled: SettledCharge | null = charge
+      ? {
+          chargeId: charge.id,
+          amount: { amount: charge.amount, currency: 'NOK' },
+          chargedAt: charge.at.toISOString(),
+        }
+      : null;
+    return { charge: settled };
   }
 
   @MessagePattern(PAYMENT_SUBJECTS.getMethod)

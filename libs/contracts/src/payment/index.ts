@@ -17,6 +17,11 @@ export const PAYMENT_SUBJECTS = {
   adminReceiptsCsv: 'payment.admin.receipts.csv',
   /** Operator: do everything due at `asOf` (renewal charges, retries, ending agreements). */
   runRenewals: 'payment.renewals.run',
+  /**
+   * Internal: the settled charge of one agreement period, if any — asked by the agreement service before
+   * it ends an agreement as unpaid, since the charge's event may still be on its way.
+   */
+  settledCharge: 'payment.charges.settled',
   /** A PSP notification as received by the gateway: the raw body and its `psp-signature`. */
   pspWebhook: 'payment.psp.webhook',
 } as const;
@@ -130,4 +135,14 @@ export interface ChargeFailed {
   amount: Money;
   reason: 'declined' | 'insufficient_funds' | 'authentication_required' | 'processing_error';
   failedAt: string;
+}
+
+export const settledChargeSchema = z.object({
+  agreementId: z.string().min(1).max(100),
+  periodNumber: z.number().int().min(1),
+});
+export interface SettledCharge {
+  chargeId: string;
+  amount: Money;
+  chargedAt: string;
 }

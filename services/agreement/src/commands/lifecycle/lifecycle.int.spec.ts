@@ -11,6 +11,7 @@ import {
   PostgresEventStore,
   runMigrations,
 } from '@parking/event-store';
+import { PAYMENT_SUBJECTS } from '@parking/contracts/payment';
 import { messagingMigrations, RpcClient, type ConsumedEvent } from '@parking/messaging';
 import { createLogger, fixedClock } from '@parking/platform';
 import { testDatabase, testNatsConnection, type TestDatabase } from '@parking/testing';
@@ -43,6 +44,10 @@ const monthly: ProductTerms & { onSale: boolean } = {
   onSale: true,
 };
 const bought = new Date('2027-01-10T09:00:00Z');
+const settledLate = new Map<
+  string,
+  { chargeId: string; amount: { amount: number; currency: 'NOK' }; chargedAt: string }
+>();
 
 describe('the agreement after its purchase', () => {
   let db: TestDatabase;
@@ -76,6 +81,15 @@ describe('the agreement after its purchase', () => {
       health: null as never,
       waiters,
     };
+    // Payment-renewal's answer to "was the next period paid?": the charges these tests make exist only
+    // as events, so it finds none — unless a test says otherwise.
+    nc.subscribe(PAYMENT_SUBJECTS.settledCharge, {
+      callback: (_err, msg) => {
+        const { id, data } = msg.json<{ id: string; data: { agreementId: string } }>();
+        const charge = settledLate.get(data.agreementId) ?? null;
+        msg.respond(JSON.stringify({ id, response: { ok: true, data: { charge } }, isDisposed: true }));
+      },
+    });
     projection = new EventSubscription({
       pool: db.pool,
       subscriptionId: 'rm',
@@ -200,6 +214,14 @@ describe('the agreement after its purchase', () => {
     await charge(unpaid, 2, 'ChargeFailed');
     const renewed = await activeAgreement('u-6');
     await charge(renewed, 2, 'ChargeSucceeded');
+    // Paid by the run's last retry at the period end; the charge's event has not arrived yet.
+    const paidLate = await activeAgreement('u-7');
+    await charge(paidLate, 2, 'ChargeFailed');
+    settledLate.set(paidLate, {
+      chargeId: 'c-late',
+      amount: { amount: 250000, currency: 'NOK' },
+      chargedAt: '2027-02-27T23:00:00.000Z',
+    });
     await catchUp();
 
     expect(await endDue(deps, { asOf: '2027-02-27T22:59:59.000Z' }, system)).toEqual({ ended: 0 });
@@ -209,6 +231,10 @@ describe('the agreement after its purchase', () => {
     expect((await readAgreementView(db.pool, cancelled))?.status).toBe('ended');
     expect((await readAgreementView(db.pool, unpaid))?.status).toBe('ended');
     expect((await readAgreementView(db.pool, renewed))?.status).toBe('active');
+    expect(await readAgreementView(db.pool, paidLate)).toMatchObject({
+      status: 'active',
+      validTo: '2027-03-30T22:00:00.000Z',
+    });
     expect((await deps.store.readStream(`${STREAM_PREFIX}${unpaid}`)).at(-1)?.data).toMatchObject({
       reason: 'unpaid',
       endedAt: '2027-02-27T23:00:00.000Z',

@@ -1,6 +1,13 @@
 // After the purchase: switching the card, cancelling, withdrawing («angrerett»), an operator's
 // termination, and the renewal run's end of what is over.
-import { AppError, hasRole, isAppError, parseOrThrow, type RequestContext } from '@parking/contracts';
+import {
+  AppError,
+  hasRole,
+  isAppError,
+  parseOrThrow,
+  type Money,
+  type RequestContext,
+} from '@parking/contracts';
 import {
   changePaymentMethodSchema,
   endDueSchema,
@@ -9,7 +16,9 @@ import {
   type Agreement,
 } from '@parking/contracts/agreement';
 import { IDENTITY_SUBJECTS } from '@parking/contracts/identity';
-import { PAYMENT_SUBJECTS, type PaymentMethod } from '@parking/contracts/payment';
+import { PAYMENT_SUBJECTS, type PaymentMethod, type SettledCharge } from '@parking/contracts/payment';
+import { evolve, initialState, isLive, type AgreementEvent } from '../../domain/agreement.js';
+import { STREAM_PREFIX } from '../../projections/agreements/agreements.projection.js';
 import type { Deps } from '../../deps.js';
 import { runAgreementCommand } from '../run-command.js';
 import { userOf } from '../metadata.js';
@@ -78,12 +87,41 @@ export async function endDue(deps: Deps, input: unknown, ctx: RequestContext): P
   );
   let ended = 0;
   const endedNow: string[] = [];
+  const metadata = {
+    operatorId: ctx.operatorId,
+    correlationId: ctx.correlationId,
+    actor: { kind: 'system' as const, id: 'renewal-run' },
+  };
   for (const { id } of rows) {
-    const { events } = await runAgreementCommand(deps, ctx, id, () => ({ type: 'EndIfOver', now: asOf }), {
-      operatorId: ctx.operatorId,
-      correlationId: ctx.correlationId,
-      actor: { kind: 'system', id: 'renewal-run' },
-    });
+    // The run's last retry may have succeeded a moment ago, its event still on its way: ask first, and
+    // end nothing unpaid without an answer (the next run comes back to it).
+    let charged;
+    try {
+      charged = await nextPeriodCharge(deps, ctx, id);
+    } catch (err) {
+      deps.logger.warn(
+        { err, agreementId: id },
+        'payment did not say whether the period was paid; not ended',
+      );
+      continue;
+    }
+    if (charged) {
+      await runAgreementCommand(
+        deps,
+        ctx,
+        id,
+        () => ({ type: 'RenewAgreement', ...charged, now: new Date(charged.chargedAt) }),
+        metadata,
+      );
+      continue;
+    }
+    const { events } = await runAgreementCommand(
+      deps,
+      ctx,
+      id,
+      () => ({ type: 'EndIfOver', now: asOf }),
+      metadata,
+    );
     if (events.some((e) => e.type === 'AgreementEnded')) {
       ended++;
       endedNow.push(id);
@@ -92,6 +130,25 @@ export async function endDue(deps: Deps, input: unknown, ctx: RequestContext): P
   for (const id of endedNow) await notifyOnce(deps, ctx, id, 'agreement_ended');
   await remindOneOffsEnding(deps, ctx, asOf);
   return { ended };
+}
+
+/** The settled charge of the period after the last paid one, for an auto-renewing agreement. */
+async function nextPeriodCharge(
+  deps: Deps,
+  ctx: RequestContext,
+  agreementId: string,
+): Promise<{ periodNumber: number; chargeId: string; amount: Money; chargedAt: string } | null> {
+  const state = (await deps.store.readStream(`${STREAM_PREFIX}${agreementId}`))
+    .map((e) => ({ type: e.type, data: e.data }) as AgreementEvent)
+    .reduce(evolve, initialState());
+  if (!isLive(state) || !state.product.autoRenew || state.status === 'cancelled_at_period_end') return null;
+  const periodNumber = (state.paidPeriods.at(-1)?.periodNumber ?? 0) + 1;
+  const { charge } = await deps.rpc.request<{ charge: SettledCharge | null }>(
+    PAYMENT_SUBJECTS.settledCharge,
+    { agreementId, periodNumber },
+    ctx,
+  );
+  return charge ? { periodNumber, ...charge } : null;
 }
 
 /** One-off agreements ending within 7 days are announced once to their customer. */
