@@ -93,7 +93,7 @@ describe('deploy/Dockerfile', () => {
 
   it('installs production dependencies only and runs as a non-root user under tini', () => {
     expect(dockerfile).toMatch(/npm ci --omit=dev .*--workspace "services\/\$\{SERVICE\}"/);
-    expect(dockerfile).toMatch(/^USER node$/m);
+    expect(dockerfile).toMatch(/^USER 1000:1000$/m);
     expect(dockerfile).toMatch(/^ENTRYPOINT \["\/usr\/bin\/tini", "--"\]$/m);
   });
 

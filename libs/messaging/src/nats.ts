@@ -54,7 +54,9 @@ export async function ensureParkingStream(
     num_replicas: options.replicas ?? 1,
   };
   try {
-    await jsm.streams.info(config.name);
+    const existing = await jsm.streams.info(config.name);
+    // A service started with the default of 1 must not shrink a stream an operator raised to 3.
+    config.num_replicas = Math.max(config.num_replicas, existing.config.num_replicas ?? 1);
     await jsm.streams.update(config.name, config);
   } catch (err) {
     if (!/not found/i.test(String((err as Error).message))) throw err;

@@ -9,7 +9,7 @@ import { closeNats, connectNats, ensureParkingStream, type MessagingLogger } fro
 
 export interface ServiceInfrastructureOptions {
   name: string;
-  config: { DATABASE_URL: string; NATS_URL: string };
+  config: { DATABASE_URL: string; NATS_URL: string; NATS_STREAM_REPLICAS?: number };
   /** The service's own migrations; the event store's and messaging's come first. */
   migrations: Migration[];
   logger: MessagingLogger;
@@ -33,6 +33,6 @@ export async function startServiceInfrastructure(
 
   const nc = await connectNats({ url: config.NATS_URL, name, logger });
   shutdown.add('nats', () => closeNats(nc));
-  await ensureParkingStream(nc);
+  await ensureParkingStream(nc, { replicas: config.NATS_STREAM_REPLICAS });
   return { pool, nc };
 }

@@ -21,6 +21,8 @@ export const commonConfig = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+  /** Replicas of the PARKING stream when this process creates it (3 on a NATS cluster); never lowered. */
+  NATS_STREAM_REPLICAS: z.coerce.number().int().min(1).max(5).default(1),
 });
 
 /** A service's environment; each service `.extend()`s it. */
