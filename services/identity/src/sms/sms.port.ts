@@ -72,5 +72,7 @@ export const TEMPLATES: Record<string, (p: Record<string, unknown>) => string> =
   agreement_ending: (p) => `Parkeringsavtalen ${p.product} utløper ${p.until}. Kjøp en ny i appen ved behov.`,
   price_change: (p) => `Prisen for ${p.product} endres til ${p.amount} fra fornyelser etter ${p.from}.`,
   card_expiring: (p) =>
-    `Kortet ditt som slutter på ${p.last4} utløper før neste fornyelse. Legg inn et nytt kort.`,
+    `Kortet ${p.card} utløper før ${p.product} fornyes ${p.renewsAt} (${p.amount}). Legg inn et nytt kort i appen.`,
+  renewal_refused: (p) =>
+    `${p.product} fornyes ikke: ansattnummeret står ikke lenger på listen. Avtalen gjelder til ${p.until}.`,
 };
