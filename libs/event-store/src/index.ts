@@ -8,3 +8,4 @@ export * from './checkpoints.js';
 export * from './catch-up-loop.js';
 export * from './subscription.js';
 export * from './outbox.js';
+export * from './transaction.js';

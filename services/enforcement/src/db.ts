@@ -1,20 +1,5 @@
-// One transaction around `work`, rolled back on any error.
-import type pg from 'pg';
-
-export async function inTransaction<T>(pool: pg.Pool, work: (tx: pg.PoolClient) => Promise<T>): Promise<T> {
-  const tx = await pool.connect();
-  try {
-    await tx.query('begin');
-    const result = await work(tx);
-    await tx.query('commit');
-    return result;
-  } catch (err) {
-    await tx.query('rollback').catch(() => {});
-    throw err;
-  } finally {
-    tx.release();
-  }
-}
+// Database helpers shared by enforcement's modules.
+export { inTransaction } from '@parking/event-store';
 
 /** `<time>|<id>` cursors of lists ordered by time then id. */
 export const cursorOf = (at: Date, id: string) => `${at.toISOString()}|${id}`;

@@ -8,6 +8,7 @@ import {
   type CreatedDevice,
   type Device,
 } from '@parking/contracts/identity';
+import { inTransaction } from '@parking/event-store';
 import type pg from 'pg';
 import type { Deps } from '../deps.js';
 import { hashSecret } from '../tokens/secret-hashing.js';
@@ -16,21 +17,6 @@ import { actorOf, requireRole } from './actor.js';
 export const DEVICE_STREAM = 'device-';
 
 const newSecret = () => randomBytes(32).toString('base64url');
-
-async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('begin');
-    const result = await work(client);
-    await client.query('commit');
-    return result;
-  } catch (err) {
-    await client.query('rollback').catch(() => {});
-    throw err;
-  } finally {
-    client.release();
-  }
-}
 
 export async function createDevice(deps: Deps, input: unknown, ctx: RequestContext): Promise<CreatedDevice> {
   requireRole(ctx, 'operator');

@@ -10,7 +10,7 @@ import {
   type Operator,
   type OperatorList,
 } from '@parking/contracts/identity';
-import type { EventMetadata, PostgresEventStore } from '@parking/event-store';
+import { inTransaction, type EventMetadata, type PostgresEventStore } from '@parking/event-store';
 import type pg from 'pg';
 import { metadataOf, requireRole } from '../commands/actor.js';
 import { findUserByPhone, runUserCommand, type UserStoreDeps } from '../commands/users.js';
@@ -73,21 +73,6 @@ async function saveOperator(
     [{ type: created ? 'OperatorRegistered' : 'OperatorChanged', data: { operator }, metadata }],
     { expectedVersion: created ? 'no_stream' : 'any', streamType: 'operator', client: db },
   );
-}
-
-async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('begin');
-    const result = await work(client);
-    await client.query('commit');
-    return result;
-  } catch (err) {
-    await client.query('rollback').catch(() => {});
-    throw err;
-  } finally {
-    client.release();
-  }
 }
 
 /** Creates an operator unless its slug exists (start-up and demo data); returns whether it was created. */

@@ -4,6 +4,7 @@
 import { AppError, hasRole, isAppError, parseOrThrow, type RequestContext } from '@parking/contracts';
 import { AGREEMENT_SUBJECTS } from '@parking/contracts/agreement';
 import { runRenewalsSchema, type RenewalRun } from '@parking/contracts/payment';
+import { inTransaction } from '@parking/event-store';
 import { CatalogueLookups } from '../../catalogue/catalogue-lookups.js';
 import type { Deps } from '../../deps.js';
 import { chargeDueBatch, type BatchResult } from './renewal-batch.js';
@@ -62,7 +63,7 @@ export async function runRenewals(deps: Deps, options: RunOptions): Promise<Rene
 
   if (options.agreementId) {
     add(
-      await inTransaction(deps, (tx) =>
+      await inTransaction(deps.pool, (tx) =>
         chargeDueBatch(deps, tx, { ...batch, agreementId: options.agreementId }),
       ),
     );
@@ -70,7 +71,7 @@ export async function runRenewals(deps: Deps, options: RunOptions): Promise<Rene
   }
   const worker = async () => {
     for (;;) {
-      const b = await inTransaction(deps, (tx) => chargeDueBatch(deps, tx, batch));
+      const b = await inTransaction(deps.pool, (tx) => chargeDueBatch(deps, tx, batch));
       add(b);
       if (b.taken === 0) return;
     }
@@ -94,20 +95,5 @@ async function endDueAgreements(deps: Deps, ctx: RequestContext, asOf: Date): Pr
   } catch (err) {
     if (isAppError(err) && err.code === 'UNAVAILABLE' && /no service answers/.test(err.message)) return 0;
     throw err;
-  }
-}
-
-async function inTransaction<T>(deps: Deps, work: (tx: import('pg').PoolClient) => Promise<T>): Promise<T> {
-  const tx = await deps.pool.connect();
-  try {
-    await tx.query('begin');
-    const result = await work(tx);
-    await tx.query('commit');
-    return result;
-  } catch (err) {
-    await tx.query('rollback').catch(() => {});
-    throw err;
-  } finally {
-    tx.release();
   }
 }
