@@ -1,5 +1,6 @@
 // Lint: typescript-eslint's recommended rules (no type-aware rules: they would double the run time).
 import js from '@eslint/js';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -31,5 +32,14 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'off',
       '@typescript-eslint/consistent-type-imports': 'off',
     },
+  },
+  {
+    // The portal's single-page app and its service worker run in the browser.
+    files: ['services/portal/src/**/*.{ts,tsx}'],
+    languageOptions: { globals: globals.browser },
+  },
+  {
+    files: ['services/portal/public/sw.js'],
+    languageOptions: { globals: globals.serviceworker },
   },
 );

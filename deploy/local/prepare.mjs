@@ -51,11 +51,20 @@ export function ensureDependencies() {
   if (run('npm', ['ci', '--no-audit', '--no-fund']) !== 0) throw new Error('npm ci failed');
 }
 
-/** `tsc -b`: incremental, so a second run without changes takes a few seconds. */
-export function build() {
+/** `tsc -b`: incremental, so a second run without changes takes a few seconds; then the portal's Vite
+ * build when its sources are newer than its dist/ (the root `npm run build` always runs both). */
+export async function build() {
   process.stderr.write('[local] building (tsc -b)\n');
   const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
   if (run(process.execPath, [tsc, '-b', 'tsconfig.json']) !== 0) {
     throw new Error('the build failed (tsc -b tsconfig.json, errors above)');
+  }
+  const { portalBuildStale } = await import('./portal.mjs');
+  const stale = portalBuildStale();
+  if (stale) {
+    process.stderr.write(`[local] building the portal (${stale}: npm run build -w @parking/portal)\n`);
+    if (run('npm', ['run', 'build', '--silent', '-w', '@parking/portal']) !== 0) {
+      throw new Error('the portal build failed (npm run build -w @parking/portal, errors above)');
+    }
   }
 }

@@ -43,7 +43,7 @@ function startServer(start) {
 
 try {
   ensureDependencies();
-  build();
+  await build();
 } catch (err) {
   console.error(`[local] ${err.message}`);
   process.exit(1);
@@ -52,6 +52,7 @@ try {
 const { freePort, portIsFree, say, startNats, startPostgres } = await import('./servers.mjs');
 const { assertBuilt, startStack } = await import('./stack.mjs');
 const { DEPLOYABLES } = await import('./services.mjs');
+const { startPortal } = await import('./portal.mjs');
 
 /** The fixed dev port when it is free, else any free one (said on the console). */
 async function port(preferred, what) {
@@ -112,14 +113,36 @@ try {
   });
   const stack = await starting;
 
+  // The web portal, after the gateway it passes /v1/* to.
+  const portalPort = await port(Number(process.env.PORTAL_PORT ?? 8080), 'portal');
+  const portal = await startServer(() =>
+    startPortal({
+      gatewayUrl: stack.gatewayUrl,
+      port: portalPort,
+      logFile: path.join(logDir, 'portal.log'),
+      env: { NODE_ENV: process.env.NODE_ENV ?? 'development' },
+      detached: true,
+      onExit: (code, signal) =>
+        say(`portal exited (${signal ?? `code ${code}`}): see ${rel(path.join(logDir, 'portal.log'))}`),
+    }),
+  );
+
   const g = stack.gatewayUrl;
   for (const d of DEPLOYABLES) {
     say(
       `${d.name.padEnd(16)} ${stack.service(d.name).healthUrl.padEnd(38)} log ${rel(path.join(logDir, `${d.name}.log`))}`,
     );
   }
+  say(
+    `${'portal'.padEnd(16)} ${`${portal.url}/health/ready`.padEnd(38)} log ${rel(path.join(logDir, 'portal.log'))}`,
+  );
+  const p = portal.url;
+  const portalPortSuffix = new URL(p).port ? `:${new URL(p).port}` : '';
   console.log(`
   The parking platform is running in ${production ? 'production' : 'dev'} mode (ready in ${((Date.now() - t0) / 1000).toFixed(1)} s).
+
+  Web portal       ${p}                 operator by host: http://demo.localhost${portalPortSuffix}, http://fjord.localhost${portalPortSuffix}
+                   ${production ? '' : `${p}/?operator=fjord (dev mode)     attendant page: ${p}/#/control`}
 
   Gateway (API)    ${g}                 ready: ${g}/health/ready
   API docs         ${g}/docs            ${g}/openapi.json

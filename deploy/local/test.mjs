@@ -94,7 +94,7 @@ try {
       ' (npm run format fixes it)',
     );
   }
-  build();
+  await build();
   process.stderr.write('[test] type-check of the specs (tsc -p tsconfig.spec.json)\n');
   step('the type-check of the specs', node('typescript/bin/tsc', ['-p', 'tsconfig.spec.json']) === 0);
 

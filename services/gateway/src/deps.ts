@@ -5,6 +5,7 @@ import type { HealthRegistry, Logger } from '@parking/platform';
 import type { AccessTokenVerifier } from './auth/access-tokens.js';
 import type { RevokedDevices } from './auth/revoked-devices.js';
 import type { Config } from './config.js';
+import type { PublicReadCache } from './http/read-cache.js';
 import type { OperatorDirectory } from './operators/operator-directory.js';
 
 export const DEPS = 'DEPS';
@@ -17,5 +18,7 @@ export interface Deps {
   operators: OperatorDirectory;
   tokens: AccessTokenVerifier;
   revokedDevices: RevokedDevices;
+  /** The catalogue's public reads, for a second at most and until the catalogue changes. */
+  publicReads: PublicReadCache;
   health: HealthRegistry;
 }

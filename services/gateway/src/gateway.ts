@@ -16,6 +16,7 @@ import { RevokedDevices } from './auth/revoked-devices.js';
 import type { Config } from './config.js';
 import type { Deps } from './deps.js';
 import { registerServiceChecks } from './health/service-readiness.js';
+import { PublicReadCache } from './http/read-cache.js';
 import { watchOperatorChanges } from './operators/operator-changes.js';
 import { OperatorDirectory } from './operators/operator-directory.js';
 
@@ -66,9 +67,12 @@ export async function startGateway(
   });
   registerServiceChecks(health, nc, config.SERVICES);
 
-  const deps: Deps = { config, logger, nc, rpc, operators, tokens, revokedDevices, health };
+  const publicReads = new PublicReadCache();
+  const deps: Deps = { config, logger, nc, rpc, operators, tokens, revokedDevices, publicReads, health };
   const app = await createGatewayApp(deps);
 
+  const catalogueChanges = nc.subscribe('parking.catalogue.>', { callback: () => publicReads.clear() });
+  shutdown.add('catalogue changes', () => catalogueChanges.unsubscribe());
   const changes = watchOperatorChanges(nc, IDENTITY_EVENTS.operatorChanged, () => void operators.refresh());
   shutdown.add('operator changes', () => changes.unsubscribe());
   operators.start();

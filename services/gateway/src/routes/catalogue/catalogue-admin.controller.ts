@@ -67,7 +67,7 @@ export class CatalogueAdminController {
   @ApiDoc({ tag, summary: 'Create a city', body: createCitySchema, responses: created })
   createCity(@Body() body: unknown, @Ctx() ctx: RequestContext) {
     const request = parseOrThrow(createCitySchema, body);
-    return this.deps.rpc.request<City>(CATALOGUE_SUBJECTS.createCity, request, ctx);
+    return this.write(this.deps.rpc.request<City>(CATALOGUE_SUBJECTS.createCity, request, ctx));
   }
 
   @Post('locations')
@@ -79,14 +79,14 @@ export class CatalogueAdminController {
   })
   createLocation(@Body() body: unknown, @Ctx() ctx: RequestContext) {
     const request = parseOrThrow(createLocationSchema, body);
-    return this.deps.rpc.request<Location>(CATALOGUE_SUBJECTS.createLocation, request, ctx);
+    return this.write(this.deps.rpc.request<Location>(CATALOGUE_SUBJECTS.createLocation, request, ctx));
   }
 
   @Post('locations/:locationId/zones')
   @ApiDoc({ tag, summary: 'Add a parking zone to a location', body: addZoneBodySchema, responses: created })
   addZone(@Param('locationId') locationId: string, @Body() body: unknown, @Ctx() ctx: RequestContext) {
     const request = { locationId: checkId(locationId), ...parseOrThrow(addZoneBodySchema, body) };
-    return this.deps.rpc.request<Zone>(CATALOGUE_SUBJECTS.addZone, request, ctx);
+    return this.write(this.deps.rpc.request<Zone>(CATALOGUE_SUBJECTS.addZone, request, ctx));
   }
 
   @Post('terms')
@@ -98,7 +98,7 @@ export class CatalogueAdminController {
   })
   publishTerms(@Body() body: unknown, @Ctx() ctx: RequestContext) {
     const request = parseOrThrow(publishTermsSchema, body);
-    return this.deps.rpc.request<Terms>(CATALOGUE_SUBJECTS.publishTerms, request, ctx);
+    return this.write(this.deps.rpc.request<Terms>(CATALOGUE_SUBJECTS.publishTerms, request, ctx));
   }
 
   @Get('products')
@@ -119,7 +119,7 @@ export class CatalogueAdminController {
   })
   createProduct(@Body() body: unknown, @Ctx() ctx: RequestContext) {
     const request = parseOrThrow(createProductSchema, body);
-    return this.deps.rpc.request<Product>(CATALOGUE_SUBJECTS.createProduct, request, ctx);
+    return this.write(this.deps.rpc.request<Product>(CATALOGUE_SUBJECTS.createProduct, request, ctx));
   }
 
   @Patch('products/:productId')
@@ -131,7 +131,7 @@ export class CatalogueAdminController {
   })
   changeProduct(@Param('productId') productId: string, @Body() body: unknown, @Ctx() ctx: RequestContext) {
     const request = { productId: checkId(productId), changes: parseOrThrow(changeProductBodySchema, body) };
-    return this.deps.rpc.request<Product>(CATALOGUE_SUBJECTS.changeProduct, request, ctx);
+    return this.write(this.deps.rpc.request<Product>(CATALOGUE_SUBJECTS.changeProduct, request, ctx));
   }
 
   @Put('products/:productId/employees')
@@ -168,5 +168,12 @@ export class CatalogueAdminController {
       ctx,
       options,
     );
+  }
+
+  /** A write's answer, once this replica's cache of public reads has forgotten what it changed. */
+  private async write<T>(done: Promise<T>): Promise<T> {
+    const result = await done;
+    this.deps.publicReads.clear();
+    return result;
   }
 }

@@ -31,7 +31,7 @@ export class CatalogueController {
   @Get('cities')
   @ApiDoc({ tag, summary: "The operator's cities", responses: cacheable })
   async cities(@Ctx() ctx: RequestContext, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
-    const list = await this.deps.rpc.request<Items<City>>(CATALOGUE_SUBJECTS.listCities, {}, ctx);
+    const list = await this.read<Items<City>>(CATALOGUE_SUBJECTS.listCities, {}, ctx);
     return sendCacheable(req, reply, ctx.operatorId, withCursor(list));
   }
 
@@ -44,7 +44,7 @@ export class CatalogueController {
     @Res() reply: FastifyReply,
   ) {
     const request = parseOrThrow(listLocationsSchema, { cityId });
-    const list = await this.deps.rpc.request<Items<Location>>(CATALOGUE_SUBJECTS.listLocations, request, ctx);
+    const list = await this.read<Items<Location>>(CATALOGUE_SUBJECTS.listLocations, request, ctx);
     return sendCacheable(req, reply, ctx.operatorId, withCursor(list));
   }
 
@@ -57,7 +57,7 @@ export class CatalogueController {
     @Res() reply: FastifyReply,
   ) {
     const request = parseOrThrow(listProductsSchema, { locationId });
-    const list = await this.deps.rpc.request<Items<Product>>(CATALOGUE_SUBJECTS.listProducts, request, ctx);
+    const list = await this.read<Items<Product>>(CATALOGUE_SUBJECTS.listProducts, request, ctx);
     return sendCacheable(req, reply, ctx.operatorId, withCursor(list));
   }
 
@@ -70,7 +70,7 @@ export class CatalogueController {
     @Res() reply: FastifyReply,
   ) {
     const request = parseOrThrow(getProductSchema, { productId });
-    const product = await this.deps.rpc.request<Product>(CATALOGUE_SUBJECTS.getProduct, request, ctx);
+    const product = await this.read<Product>(CATALOGUE_SUBJECTS.getProduct, request, ctx);
     return sendCacheable(req, reply, ctx.operatorId, product);
   }
 
@@ -83,7 +83,13 @@ export class CatalogueController {
     @Res() reply: FastifyReply,
   ) {
     const request = parseOrThrow(getTermsSchema, { termsId });
-    const terms = await this.deps.rpc.request<Terms>(CATALOGUE_SUBJECTS.getTerms, request, ctx);
+    const terms = await this.read<Terms>(CATALOGUE_SUBJECTS.getTerms, request, ctx);
     return sendCacheable(req, reply, ctx.operatorId, terms);
+  }
+
+  /** A public read through the gateway's short-lived cache, per operator. */
+  private read<T>(subject: string, request: object, ctx: RequestContext): Promise<T> {
+    const key = `${ctx.operatorId}\n${subject}\n${JSON.stringify(request)}`;
+    return this.deps.publicReads.get(key, () => this.deps.rpc.request<T>(subject, request, ctx));
   }
 }

@@ -1,0 +1,123 @@
+// The API.md shapes the portal reads.
+import type { AgreementStatus } from './logic/agreements.js';
+import type { Money } from './logic/money.js';
+
+export interface Operator {
+  slug: string;
+  name: string;
+  organisationNumber: string;
+  address: string;
+}
+export interface Me {
+  id: string;
+  phone: string;
+  name: string | null;
+  email: string | null;
+  address: string | null;
+  hasPassword: boolean;
+  operator: string;
+  roles: string[];
+}
+export interface City {
+  id: string;
+  name: string;
+}
+export interface Zone {
+  id: string;
+  name: string;
+}
+export interface Location {
+  id: string;
+  name: string;
+  address: string;
+  timeZone: string;
+  zones: Zone[];
+}
+export interface Product {
+  id: string;
+  name: string;
+  description: string;
+  locationId: string;
+  zones: Zone[];
+  price: Money;
+  vatRate: number;
+  period: { unit: 'day' | 'week' | 'month' | 'year'; count: number };
+  autoRenew: boolean;
+  maxVehicles: number;
+  startPolicy: 'chosen' | 'at_purchase';
+  requiresEmployeeNumber: boolean;
+  termsId: string;
+  onSale: boolean;
+  soldOut: boolean;
+}
+export interface Terms {
+  id: string;
+  version: number;
+  title: string;
+  text: string;
+}
+export interface PaymentMethod {
+  id: string;
+  brand: string;
+  last4: string;
+  expMonth: number;
+  expYear: number;
+  status: 'requires_action' | 'active';
+  challenge?: { challengeId: string; kind: 'otp' | 'redirect'; redirectUrl?: string };
+}
+export interface Vehicle {
+  plate: string;
+  country: string;
+}
+export interface Agreement {
+  id: string;
+  status: AgreementStatus;
+  product: { id: string; name: string; locationId: string };
+  vehicles: Vehicle[];
+  zones: Zone[];
+  validFrom: string | null;
+  validTo: string | null;
+  autoRenew: boolean;
+  nextRenewalAt: string | null;
+  endsAt: string | null;
+  employeeNumber: string | null;
+  paymentMethodId: string;
+  createdAt: string;
+}
+export interface HistoryEntry {
+  type: string;
+  at: string;
+  summary: string;
+}
+export interface Receipt {
+  id: string;
+  number: number;
+  kind: 'charge' | 'refund';
+  agreementId: string;
+  issuedAt: string;
+  seller: { name: string; organisationNumber: string; address: string };
+  buyer: { userId: string; name: string | null };
+  product: { id: string; name: string };
+  plates: string[];
+  period: { from: string; to: string };
+  lines: { text: string; amount: Money }[];
+  total: Money;
+  vat: Money;
+  net: Money;
+  vatRate: number;
+}
+export interface Check {
+  plate: string;
+  country: string;
+  zone: string;
+  at: string;
+  allowed: boolean;
+  reason: string;
+  agreementId: string | null;
+  validFrom: string | null;
+  validTo: string | null;
+}
+export interface List<T> {
+  items: T[];
+  nextCursor?: string | null;
+}
