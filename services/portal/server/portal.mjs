@@ -106,15 +106,12 @@ export async function createPortal(options) {
       upstream.on('error', () => {
         if (reply.sent) return resolve(undefined);
         resolve(
-          reply
-            .code(502)
-            .type('application/problem+json')
-            .send({
-              type: 'about:blank',
-              title: 'Bad Gateway',
-              status: 502,
-              detail: 'The API cannot be reached.',
-            }),
+          reply.code(502).type('application/problem+json').send({
+            type: 'about:blank',
+            title: 'Bad Gateway',
+            status: 502,
+            detail: 'The API cannot be reached.',
+          }),
         );
       });
       upstream.end(body ?? undefined);
