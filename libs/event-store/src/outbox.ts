@@ -47,6 +47,7 @@ export class OutboxPublisher {
   private readonly subscriptionId: string;
   private leader: pg.Client | null = null;
   private current: Checkpoint = START;
+  private lagTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly options: OutboxPublisherOptions) {
     this.store =
@@ -71,12 +72,17 @@ export class OutboxPublisher {
     return this.loop.isRunning();
   }
 
-  start(): Promise<void> {
-    return this.loop.start();
+  async start(): Promise<void> {
+    await this.loop.start();
+    // The gauge between steps: how far behind the outbox is, whichever replica leads.
+    this.lagTimer ??= setInterval(() => void this.lag().catch(() => {}), 5_000);
+    this.lagTimer.unref();
   }
 
   /** Finishes the batch in flight (publishes and checkpoint), then stops and gives up the lead. */
   async stop(): Promise<void> {
+    if (this.lagTimer) clearInterval(this.lagTimer);
+    this.lagTimer = null;
     await this.loop.stop();
     const leader = this.leader;
     this.leader = null;

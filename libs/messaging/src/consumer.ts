@@ -50,6 +50,15 @@ const handleDuration = once(
       buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
     }),
 );
+const redeliveries = once(
+  'messaging_redeliveries_total',
+  () =>
+    new client.Counter({
+      name: 'messaging_redeliveries_total',
+      help: 'Deliveries after the first (a nak, an ack that timed out, a consumer that died holding it)',
+      labelNames: ['consumer'],
+    }),
+);
 const lagGauge = once(
   'messaging_consumer_lag',
   () =>
@@ -208,6 +217,7 @@ export class DurableConsumer {
       await this.deadLetter(msg, err);
       return;
     }
+    if (event.deliveryCount > 1) redeliveries.inc({ consumer: durable });
     const parent = extractTraceContext(msg.headers);
     const span = tracer.startSpan(`consume ${msg.subject}`, { kind: SpanKind.CONSUMER }, parent);
     const timer = handleDuration.startTimer({ consumer: durable });

@@ -3,7 +3,19 @@
 import { randomUUID } from 'node:crypto';
 import { headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
 import { AppError, HEADERS, type Envelope, type RequestContext } from '@parking/contracts';
+import client from 'prom-client';
 import { injectTraceHeaders } from './trace-headers.js';
+
+const clientDuration =
+  (client.register.getSingleMetric('rpc_client_duration_seconds') as client.Histogram<
+    'subject' | 'outcome'
+  >) ??
+  new client.Histogram({
+    name: 'rpc_client_duration_seconds',
+    help: 'Round trip of one NATS request, by subject and outcome (ok, the error code, or UNAVAILABLE)',
+    labelNames: ['subject', 'outcome'],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+  });
 
 export function contextHeaders(ctx: RequestContext) {
   const h = natsHeaders();
@@ -30,6 +42,23 @@ export class RpcClient {
     data: unknown,
     ctx: RequestContext,
     options: { timeoutMs?: number } = {},
+  ): Promise<T> {
+    const timer = clientDuration.startTimer({ subject });
+    try {
+      const value = await this.send<T>(subject, data, ctx, options);
+      timer({ outcome: 'ok' });
+      return value;
+    } catch (err) {
+      timer({ outcome: (err as { code?: string }).code ?? 'INTERNAL' });
+      throw err;
+    }
+  }
+
+  private async send<T>(
+    subject: string,
+    data: unknown,
+    ctx: RequestContext,
+    options: { timeoutMs?: number },
   ): Promise<T> {
     const packet = JSON.stringify({ pattern: subject, data, id: randomUUID() });
     let reply;

@@ -21,6 +21,7 @@ import {
   type Caller,
   type RequestContext,
 } from '@parking/contracts';
+import client from 'prom-client';
 import { from, Observable } from 'rxjs';
 import { ZodError } from 'zod';
 import { extractTraceContext } from './trace-headers.js';
@@ -54,6 +55,17 @@ export const RpcContext = createParamDecorator((_: unknown, ctx: ExecutionContex
 
 const tracer = trace.getTracer('messaging');
 
+const serverDuration =
+  (client.register.getSingleMetric('rpc_server_duration_seconds') as client.Histogram<
+    'subject' | 'outcome'
+  >) ??
+  new client.Histogram({
+    name: 'rpc_server_duration_seconds',
+    help: 'Time to answer one NATS request, by subject and outcome (ok or the error code)',
+    labelNames: ['subject', 'outcome'],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+  });
+
 function toErrorBody(err: unknown, logger: Logger) {
   if (isAppError(err)) return err.toBody();
   if (err instanceof ZodError)
@@ -72,6 +84,8 @@ export class EnvelopeInterceptor implements NestInterceptor {
     const subject = nats.getSubject?.() ?? 'rpc';
     const parent = extractTraceContext(nats.getHeaders?.());
     const span = tracer.startSpan(`rpc ${subject}`, { kind: SpanKind.SERVER }, parent);
+    const timer = serverDuration.startTimer({ subject });
+    let outcome = 'ok';
     const run = async () => {
       try {
         const value = await otelContext.with(trace.setSpan(parent, span), async () => {
@@ -84,9 +98,11 @@ export class EnvelopeInterceptor implements NestInterceptor {
         return ok(value ?? null);
       } catch (err) {
         const body = toErrorBody(err, this.logger);
+        outcome = body.code;
         if (body.code === 'INTERNAL') span.setStatus({ code: SpanStatusCode.ERROR });
         return fail(body);
       } finally {
+        timer({ outcome });
         span.end();
       }
     };

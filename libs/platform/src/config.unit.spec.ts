@@ -31,6 +31,7 @@ describe('parseConfig', () => {
       HOST: '127.0.0.1',
       DEMO_DATA: true,
       SHUTDOWN_TIMEOUT_MS: 10_000,
+      NATS_STREAM_REPLICAS: 1,
     });
   });
 
@@ -89,6 +90,7 @@ describe('parseConfig', () => {
       NATS_URL: 'nats://127.0.0.1:4222',
       HOST: '127.0.0.1',
       SHUTDOWN_TIMEOUT_MS: 10_000,
+      NATS_STREAM_REPLICAS: 1,
       PORT: 8080,
     });
   });
