@@ -3,8 +3,8 @@
 // and a private nats-server for this suite, so nothing else is touched), and messages are published
 // again. Afterwards: every purchase the API accepted exists and is either active with exactly one
 // charge and one receipt or failed with neither; no period was charged twice; enforcement knows
-// each active agreement's current plates and its read model equals a rebuild from the events; no dead
-// letters. The short form runs in `npm test`; `npm run test:faults` (FAULTS=long) kills every process
+// each active agreement's current plates; enforcement's and agreement's read models equal rebuilds
+// from the events; no dead letters. The short form runs in `npm test`; `npm run test:faults` (FAULTS=long) kills every process
 // twice and runs longer. What was injected and checked goes to test-artifacts/faults-report-<form>.txt.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
@@ -318,7 +318,10 @@ describe(`fault injection (${LONG ? 'long' : 'short'} form)`, () => {
       const enforcementBefore = await snapshot('enforcement', 'agreement_validity', 'agreement_id');
       say(`rebuilt enforcement's read model: ${rebuild('enforcement', 'read-model')}`);
       expect(await snapshot('enforcement', 'agreement_validity', 'agreement_id')).toEqual(enforcementBefore);
-      say('checked: the enforcement read model equals its rebuild from the events');
+      const agreementsBefore = await snapshot('agreement', 'agreements', 'id');
+      say(`rebuilt agreement's read model: ${rebuild('agreement', 'agreements')}`);
+      expect(await snapshot('agreement', 'agreements', 'id')).toEqual(agreementsBefore);
+      say('checked: the enforcement and agreement read models equal their rebuilds from the events');
 
       // No dead letters, in any service.
       for (const s of SERVICES) {

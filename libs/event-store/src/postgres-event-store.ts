@@ -82,7 +82,8 @@ const READ_ALL = {
   text: `select ${COLUMNS} from es.events e join es.streams s using (stream_id)
          where (transaction_id, global_position) > ($1::text::xid8, $2::bigint)
            and transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-         order by transaction_id, global_position
+         -- qualified: the bare names would sort by the text columns selected above ('1000' < '999')
+         order by e.transaction_id, e.global_position
          limit $3`,
 };
 
