@@ -9,3 +9,4 @@ export * from './catch-up-loop.js';
 export * from './subscription.js';
 export * from './outbox.js';
 export * from './transaction.js';
+export * from './metadata.js';

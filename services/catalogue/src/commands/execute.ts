@@ -3,8 +3,8 @@
 // lost race re-runs the whole transaction; a refusal rolls it back, so nothing changes.
 import { AppError, hasRole, isAppError, type RequestContext } from '@parking/contracts';
 import {
+  eventMetadata,
   handleCommand,
-  type EventMetadata,
   type EventStore,
   type PostgresEventStore,
   type RecordedEvent,
@@ -27,24 +27,7 @@ export function assertOperatorAdmin(ctx: RequestContext): void {
     throw new AppError('FORBIDDEN', "Only the operator's admins may change its catalogue");
 }
 
-export function eventMetadata(ctx: RequestContext): EventMetadata {
-  const c = ctx.caller;
-  const actor =
-    c.kind === 'user'
-      ? { kind: 'user' as const, id: c.userId }
-      : c.kind === 'device'
-        ? { kind: 'device' as const, id: c.deviceId }
-        : c.kind === 'system'
-          ? { kind: 'system' as const, id: c.service }
-          : { kind: 'anonymous' as const };
-  return {
-    operatorId: ctx.operatorId,
-    correlationId: ctx.correlationId,
-    traceparent: ctx.traceparent,
-    tracestate: ctx.tracestate,
-    actor,
-  };
-}
+export { eventMetadata };
 
 /** The event store with every call joining `client`'s transaction. */
 function joined(store: PostgresEventStore, client: pg.PoolClient): EventStore {
