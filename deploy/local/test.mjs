@@ -98,12 +98,12 @@ try {
   process.stderr.write('[test] type-check of the specs (tsc -p tsconfig.spec.json)\n');
   step('the type-check of the specs', node('typescript/bin/tsc', ['-p', 'tsconfig.spec.json']) === 0);
 
-  const { freePort, startNats, startPostgres, tempDir } = await import('./servers.mjs');
+  const { startNats, startPostgres, tempDir } = await import('./servers.mjs');
   const env = { ...process.env, NX_DAEMON: 'false' };
   if (!env.TEST_DATABASE_URL) {
     const dir = tempDir('parking-test-pg-');
     dirs.push(dir);
-    const pg = await startPostgres({ dataDir: path.join(dir, 'data'), port: await freePort() });
+    const pg = await startPostgres({ dataDir: path.join(dir, 'data') });
     started.push(pg);
     env.TEST_DATABASE_URL = pg.url;
     leftoverMarker = `TEST_DATABASE_URL=${pg.url}`;
@@ -111,7 +111,7 @@ try {
   if (!env.TEST_NATS_URL) {
     const dir = tempDir('parking-test-nats-');
     dirs.push(dir);
-    const nats = await startNats({ dataDir: dir, port: await freePort() });
+    const nats = await startNats({ dataDir: dir });
     started.push(nats);
     env.TEST_NATS_URL = nats.url;
   }
