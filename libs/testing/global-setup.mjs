@@ -18,7 +18,8 @@ export default async function globalSetup() {
     process.env.TEST_NATS_URL = nats.url;
     started.push({ stop: nats.stop, dir });
   }
-  globalThis.__parkingTestServers = started;
+  // Integration and e2e each have this global setup: the second finds the servers of the first.
+  globalThis.__parkingTestServers = [...(globalThis.__parkingTestServers ?? []), ...started];
 }
 
 export function removeDirs(started) {
