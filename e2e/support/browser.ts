@@ -170,7 +170,7 @@ export async function smsCode(api: Api, phone: string, kind: RegExp, after = 0):
     if (code) return code;
     if (Date.now() > deadline)
       throw new Error(`no code for ${phone} in the dev inbox: ${JSON.stringify(inbox.body)}`);
-    await new Promise((r) => setTimeout(r, 200));
+    await new Promise((r) => setTimeout(r, 50));
   }
 }
 
