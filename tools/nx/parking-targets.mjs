@@ -35,7 +35,16 @@ function packageTargets(root) {
     'test-unit': {
       ...jestUnit(root, `/${root}/`),
       // A unit test runs the package's sources and, through jest's path mapping, its dependencies'.
-      inputs: ['default', '^production', '{workspaceRoot}/jest.config.js', jestTools],
+      // @parking/testing (deciderSpec) is imported by specs only, so it is no dependency in the
+      // package.json the project graph is made of: named here, or a change to it would be hidden.
+      inputs: [
+        'default',
+        '^production',
+        '{workspaceRoot}/libs/testing/src/**/*',
+        '{workspaceRoot}/jest.config.js',
+        '{workspaceRoot}/tsconfig.base.json',
+        jestTools,
+      ],
     },
   };
 }
