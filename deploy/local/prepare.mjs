@@ -71,7 +71,8 @@ function tscBuild() {
         built++;
         const dir = path.relative(root, path.dirname(building[1])) || '.';
         process.stderr.write(`[local]   tsc: ${dir} (${((Date.now() - t0) / 1000).toFixed(1)} s)\n`);
-      } else if (!/^(\[[^\]]*\] )?(Projects in this build|Project '|\s+\*|\s*$)/.test(line)) {
+        // tsc's own verbose messages start with a time ("4:30:09 PM - " or "[4:30:09 PM] "); errors do not.
+      } else if (!/^(\[[^\]]*\] |[\d:]+( [AP]M)? - |\s+\* |\s*$)/.test(line)) {
         process.stderr.write(`${line}\n`); // an error, or something tsc wants said
       }
     };
