@@ -90,6 +90,19 @@ async function waitReady(url, timeoutMs, isAlive, signal, onReason = () => {}) {
   return false;
 }
 
+/** "; last log: <its message>" from a process's last log line (JSON or not), or "". */
+function lastSaidIn(entry) {
+  const line = entry ? tailOf(entry).split('\n').at(-1) : '';
+  if (!line || line.startsWith('(no ')) return '';
+  let said = line;
+  try {
+    said = JSON.parse(line).msg ?? line;
+  } catch {
+    /* not JSON */
+  }
+  return `; last log: ${String(said).slice(0, 80)}`;
+}
+
 /** @param {import('./stack.d.mts').StackOptions} options */
 export async function startStack(options) {
   assertBuilt();
@@ -251,9 +264,12 @@ export async function startStack(options) {
 
   /** Each process: the port it reports, then its own /health/ready. Says what it waits for. */
   const waiting = new Map(DEPLOYABLES.map((d) => [d.name, 'starting, not listening yet']));
+  const lastSaid = (name) => lastSaidIn(processes.get(name));
   const progress = options.onWaiting
     ? setInterval(
-        () => waiting.size && options.onWaiting([...waiting].map(([name, why]) => `${name} (${why})`)),
+        () =>
+          waiting.size &&
+          options.onWaiting([...waiting].map(([name, why]) => `${name} (${why}${lastSaid(name)})`)),
         options.progressIntervalMs ?? 3_000,
       )
     : null;
