@@ -28,9 +28,14 @@ const common = {
   modulePathIgnorePatterns: ['<rootDir>/.*/dist/', '<rootDir>/.data/'],
 };
 
-export default {
+// Only the projects that need servers start them: a project's global setup runs only when one of its
+// tests runs, so the unit project (run per package by nx, see tools/nx) starts no PostgreSQL or NATS.
+const servers = {
   globalSetup: '<rootDir>/libs/testing/global-setup.mjs',
   globalTeardown: '<rootDir>/libs/testing/global-teardown.mjs',
+};
+
+export default {
   maxWorkers: 2,
   // Readers wait for every older transaction on the server (xids are cluster-wide); with journeys
   // starting stacks beside them that can take seconds. Journeys set their own, longer limits.
@@ -43,12 +48,19 @@ export default {
     },
     {
       ...common,
+      ...servers,
       displayName: 'integration',
       // Readers wait for every older transaction on the server (xids are cluster-wide): with journeys
       // running beside them, that can take seconds.
       testTimeout: 30_000,
       testMatch: ['<rootDir>/{libs,services}/*/src/**/*.int.spec.ts', '<rootDir>/deploy/**/*.int.spec.ts'],
     },
-    { ...common, displayName: 'e2e', testTimeout: 120_000, testMatch: ['<rootDir>/e2e/**/*.e2e.spec.ts'] },
+    {
+      ...common,
+      ...servers,
+      displayName: 'e2e',
+      testTimeout: 120_000,
+      testMatch: ['<rootDir>/e2e/**/*.e2e.spec.ts'],
+    },
   ],
 };

@@ -32,8 +32,9 @@ if (mode === 'responder') {
     const reply = await nc.request('bench.check', JSON.stringify({ data: req.query }), { timeout: 5_000 });
     return reply.json().response.data;
   });
-  await app.listen({ port: Number(port), host: '127.0.0.1' });
-  console.log('ready');
+  // Port 0: any free one, reported on the ready line (no pick-then-bind race).
+  await app.listen({ port: Number(port ?? 0), host: '127.0.0.1' });
+  console.log(`ready ${app.server.address().port}`);
 }
 process.on('SIGTERM', async () => {
   await nc.close();

@@ -17,7 +17,6 @@ import { connect, headers as natsHeaders } from '@nats-io/transport-node';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { startStack } from '../../deploy/local/stack.mjs';
-import { freePort } from '../../deploy/local/servers.mjs';
 import { Checks } from '../../services/enforcement/dist/checks/checks.js';
 import { PlateIndex } from '../../services/enforcement/dist/projections/plate-index.js';
 import { rebuildReadModel } from '../../services/enforcement/dist/rebuild/rebuild.js';
@@ -53,7 +52,10 @@ function child(args) {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {
-    p.stdout.once('data', () => resolve(p));
+    p.stdout.once('data', (line) => {
+      p.port = Number(/ready (\d+)/.exec(String(line))?.[1]);
+      resolve(p);
+    });
     p.once('exit', (code) => reject(new Error(`baseline ${args[0]} exited ${code}`)));
   });
 }
@@ -171,9 +173,10 @@ try {
   );
 
   // Throughput: gateway → NATS → enforcement against a bare Fastify → NATS → fixed reply.
-  const basePort = await freePort();
   children.push(await child(['responder', stack.natsUrl]));
-  children.push(await child(['server', stack.natsUrl, String(basePort)]));
+  const server = await child(['server', stack.natsUrl, '0']);
+  children.push(server);
+  const basePort = server.port;
   let n = 0;
   const checkRequests = {
     url,

@@ -9,7 +9,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { connect } from '@nats-io/transport-node';
 import pg from 'pg';
-import { freePort, startNats, startPostgres, tempDir } from '../../deploy/local/servers.mjs';
+import { startNats, startPostgres, tempDir } from '../../deploy/local/servers.mjs';
 import {
   eventStoreMigrations,
   PostgresEventStore,
@@ -34,12 +34,12 @@ let adminUrl = process.env.DATABASE_URL;
 let natsUrl = process.env.NATS_URL;
 if (!adminUrl) {
   const dir = tempDir('bench-renewal-pg-');
-  const server = await startPostgres({ dataDir: path.join(dir, 'data'), port: await freePort() });
+  const server = await startPostgres({ dataDir: path.join(dir, 'data') });
   adminUrl = server.url;
   stops.push(server.stop);
 }
 if (!natsUrl) {
-  const server = await startNats({ dataDir: tempDir('bench-renewal-nats-'), port: await freePort() });
+  const server = await startNats({ dataDir: tempDir('bench-renewal-nats-') });
   natsUrl = server.url;
   stops.push(server.stop);
 }

@@ -2,7 +2,8 @@
 export interface PortalOptions {
   /** The gateway the portal passes /v1/* to. */
   gatewayUrl: string;
-  port: number;
+  /** 0 or absent: any free port, which the portal reports back (PORT_FILE). */
+  port?: number;
   /** Where the portal's output goes (rewritten); dropped when absent. */
   logFile?: string;
   /** Extra environment (NODE_ENV decides dev mode: `?operator=` is honoured unless production). */

@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tempDir, waitForPortFile } from './servers.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const PORTAL_DIR = path.join(root, 'services', 'portal');
@@ -14,11 +15,15 @@ export async function startPortal(options) {
   if (!fs.existsSync(path.join(PORTAL_DIR, 'dist', 'index.html'))) {
     throw new Error('services/portal/dist/index.html missing: run npm run build');
   }
+  const portDir = tempDir('parking-portal-port-');
+  const portFile = path.join(portDir, 'portal.port');
   const env = {
     ...process.env,
     NODE_ENV: process.env.NODE_ENV ?? 'development',
     ...options.env,
-    PORT: String(options.port),
+    // 0: any free port, reported in PORT_FILE (see libs/platform/src/port-report.ts).
+    PORT: String(options.port ?? 0),
+    PORT_FILE: portFile,
     HOST: '127.0.0.1',
     GATEWAY_URL: options.gatewayUrl,
   };
@@ -39,13 +44,24 @@ export async function startPortal(options) {
   let expected = false;
   child.once('exit', (code, signal) => !expected && options.onExit?.(code, signal));
 
-  const url = `http://127.0.0.1:${options.port}`;
-  const deadline = Date.now() + (options.readyTimeoutMs ?? 20_000);
+  const timeoutMs = options.readyTimeoutMs ?? 20_000;
+  const exitedEarly = () => {
+    const log = options.logFile ? fs.readFileSync(options.logFile, 'utf8').trim() : '';
+    return new Error(`the portal exited during start-up${log ? `:\n${log}` : ''}`);
+  };
+  let port;
+  try {
+    port = await waitForPortFile(portFile, child, 'the portal', { timeoutMs });
+  } catch (err) {
+    child.kill('SIGKILL');
+    throw child.exitCode !== null ? exitedEarly() : err;
+  } finally {
+    fs.rmSync(portDir, { recursive: true, force: true });
+  }
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      const log = options.logFile ? fs.readFileSync(options.logFile, 'utf8').trim() : '';
-      throw new Error(`the portal exited during start-up${log ? `:\n${log}` : ''}`);
-    }
+    if (child.exitCode !== null || child.signalCode !== null) throw exitedEarly();
     const ok = await fetch(`${url}/health/ready`).then(
       (r) => r.status === 200,
       () => false,
@@ -53,11 +69,9 @@ export async function startPortal(options) {
     if (ok) break;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(
-        `the portal was not ready at ${url} within ${(options.readyTimeoutMs ?? 20_000) / 1000} s`,
-      );
+      throw new Error(`the portal was not ready at ${url} within ${timeoutMs / 1000} s`);
     }
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 50));
   }
   return {
     url,

@@ -1,6 +1,6 @@
 // What `npm start` and `npm test` do first on any machine: install the npm dependencies when they are
 // missing or stale, and build. Imports nothing outside Node, since node_modules may be absent.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -51,12 +51,53 @@ export function ensureDependencies() {
   if (run('npm', ['ci', '--no-audit', '--no-fund']) !== 0) throw new Error('npm ci failed');
 }
 
+/**
+ * `tsc -b --verbose`, saying each project as it is built (and its errors); the rest of tsc's verbose
+ * talk ("is up to date", "is out of date because…") is dropped. Resolves with tsc's exit code.
+ */
+function tscBuild() {
+  const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [tsc, '-b', '--verbose', '--pretty', 'false', 'tsconfig.json'], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let rest = '';
+    let built = 0;
+    const t0 = Date.now();
+    const onLine = (line) => {
+      const building = /Building project '(.+?)'/.exec(line);
+      if (building) {
+        built++;
+        const dir = path.relative(root, path.dirname(building[1])) || '.';
+        process.stderr.write(`[local]   tsc: ${dir} (${((Date.now() - t0) / 1000).toFixed(1)} s)\n`);
+        // tsc's own verbose messages start with a time ("4:30:09 PM - " or "[4:30:09 PM] "); errors do not.
+      } else if (!/^(\[[^\]]*\] |[\d:]+( [AP]M)? - |\s+\* |\s*$)/.test(line)) {
+        process.stderr.write(`${line}\n`); // an error, or something tsc wants said
+      }
+    };
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk) => {
+      const lines = (rest + chunk).split('\n');
+      rest = lines.pop();
+      lines.forEach(onLine);
+    });
+    child.once('exit', (code) => {
+      if (rest) onLine(rest);
+      if (code === 0)
+        process.stderr.write(
+          `[local] tsc done: ${built ? `${built} projects built` : 'all up to date'} in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`,
+        );
+      resolve(code ?? 1);
+    });
+  });
+}
+
 /** `tsc -b`: incremental, so a second run without changes takes a few seconds; then the portal's Vite
  * build when its sources are newer than its dist/ (the root `npm run build` always runs both). */
 export async function build() {
-  process.stderr.write('[local] building (tsc -b)\n');
-  const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
-  if (run(process.execPath, [tsc, '-b', 'tsconfig.json']) !== 0) {
+  process.stderr.write('[local] building (tsc -b: each project as it starts)\n');
+  if ((await tscBuild()) !== 0) {
     throw new Error('the build failed (tsc -b tsconfig.json, errors above)');
   }
   const { portalBuildStale } = await import('./portal.mjs');

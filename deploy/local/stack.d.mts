@@ -2,14 +2,15 @@
 export interface StackService {
   /** The running process's id (changes after start()). */
   readonly pid: number | undefined;
-  port: number;
+  /** The port it reported it bound (a service gets a new one after start(); the gateway keeps its). */
+  readonly port: number;
   /** Its own database; null for the gateway. */
   databaseUrl: string | null;
   /** Its /health/ready (the gateway's asks every service). */
-  healthUrl: string;
+  readonly healthUrl: string;
   /** Sends the signal and waits for the exit (SIGKILL after the stop timeout for other signals). */
   kill(signal?: NodeJS.Signals): Promise<void>;
-  /** Starts it again after a kill, on the same port and database; resolves once it is ready. */
+  /** Starts it again after a kill, on the same database; resolves once it is ready. */
   start(): Promise<void>;
 }
 
@@ -17,6 +18,7 @@ export interface Stack {
   gatewayUrl: string;
   /** The given natsUrl, or the private nats-server started for this stack. */
   natsUrl: string;
+  /** The ports the processes reported they bound (PORT_FILE), by name. */
   ports: Record<string, number>;
   /** Database name per service. */
   databases: Record<string, string>;
@@ -36,7 +38,10 @@ export interface StackOptions {
   natsUrl?: string;
   /** Database and durable-consumer prefix: `parking` for npm start, `e2e_<random>` for journeys. */
   databasePrefix?: string;
-  /** gateway = basePort, identity = basePort + 1 … enforcement = basePort + 5; free ports when absent. */
+  /**
+   * gateway = basePort, identity = basePort + 1 … enforcement = basePort + 5. When absent each process
+   * listens on port 0 (any free one) and reports the port it got: no pick-then-bind race.
+   */
   basePort?: number;
   /** Explicit ports per deployable name; win over basePort. */
   ports?: Record<string, number>;
@@ -48,8 +53,14 @@ export interface StackOptions {
   onLog?: (name: string, line: string) => void;
   /** A process exited on its own (not through stop() or kill()). */
   onExit?: (name: string, code: number | null, signal: NodeJS.Signals | null) => void;
-  /** How long to wait for the gateway's /health/ready (default 90 s: two stacks may start at once on 2 cores). */
+  /** How long to wait for every process's /health/ready (default 90 s: two stacks may start at once on 2 cores). */
   readyTimeoutMs?: number;
+  /** A process answered 200 on its /health/ready. */
+  onReady?: (name: string, healthUrl: string) => void;
+  /** Every progressIntervalMs while starting: the processes not ready yet, each with why. */
+  onWaiting?: (waitingFor: string[]) => void;
+  /** Default 3 s. */
+  progressIntervalMs?: number;
   /**
    * Each process in its own process group: a terminal's Ctrl-C then reaches only the caller, which stops
    * them once, in order (npm start). Off by default, so that a killed test run's Ctrl-C still ends them.

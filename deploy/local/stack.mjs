@@ -2,10 +2,11 @@
 // Used by `npm start` and by the e2e journeys (each with its own database prefix and ports).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort, startNats, tempDir } from './servers.mjs';
-import { DEPLOYABLES, SERVICES } from './services.mjs';
+import { startNats, tempDir, waitForPortFile } from './servers.mjs';
+import { DEPLOYABLES, GATEWAY, SERVICES } from './services.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const TAIL_LINES = 30;
@@ -57,7 +58,19 @@ function tailOf(entry) {
   }
 }
 
-async function waitReady(url, timeoutMs, isAlive, signal) {
+/** Why a /health/ready reply is not ready: the checks that are down, e.g. "demo-data: not ready yet". */
+function notReadyReason(status, body) {
+  const down = Object.entries(body?.checks ?? {})
+    .filter(([, c]) => c?.status !== 'ok')
+    .map(([name, c]) => `${name}${c?.error ? `: ${c.error}` : ''}`);
+  return down.length ? down.join(', ') : `HTTP ${status}`;
+}
+
+/**
+ * Polls `url` until it answers 200; `onReason` hears why it is not ready yet. False when `isAlive`
+ * turns false, `signal` aborts or the time is up.
+ */
+async function waitReady(url, timeoutMs, isAlive, signal, onReason = () => {}) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (!isAlive() || signal?.aborted) return false;
@@ -66,14 +79,28 @@ async function waitReady(url, timeoutMs, isAlive, signal) {
     try {
       const res = await fetch(url, { signal: timeout.signal });
       if (res.status === 200) return true;
+      onReason(notReadyReason(res.status, await res.json().catch(() => null)));
     } catch {
-      /* not up yet */
+      onReason('no answer yet');
     } finally {
       clearTimeout(timer);
     }
-    await new Promise((r) => setTimeout(r, 150));
+    await new Promise((r) => setTimeout(r, 100));
   }
   return false;
+}
+
+/** "; last log: <its message>" from a process's last log line (JSON or not), or "". */
+function lastSaidIn(entry) {
+  const line = entry ? tailOf(entry).split('\n').at(-1) : '';
+  if (!line || line.startsWith('(no ')) return '';
+  let said = line;
+  try {
+    said = JSON.parse(line).msg ?? line;
+  } catch {
+    /* not JSON */
+  }
+  return `; last log: ${String(said).slice(0, 80)}`;
 }
 
 /** @param {import('./stack.d.mts').StackOptions} options */
@@ -93,16 +120,21 @@ export async function startStack(options) {
   let natsUrl = options.natsUrl;
   if (!natsUrl) {
     natsDir = tempDir('parking-stack-nats-');
-    nats = await startNats({ dataDir: natsDir, port: await freePort() });
+    nats = await startNats({ dataDir: natsDir });
     natsUrl = nats.url;
   }
 
-  const ports = {};
+  // The port each process is asked to bind (0: any free one), and the one it reports it bound. The
+  // parent never picks a "free" port for a child: another process could take it before the child
+  // binds it, and the parent would then talk to that process (a test against another suite's stack).
+  const requested = {};
   for (const d of DEPLOYABLES) {
-    ports[d.name] =
-      options.ports?.[d.name] ??
-      (options.basePort !== undefined ? options.basePort + (d.port - 3000) : await freePort());
+    requested[d.name] =
+      options.ports?.[d.name] ?? (options.basePort !== undefined ? options.basePort + (d.port - 3000) : 0);
   }
+  const ports = {};
+  const runDir = fs.mkdtempSync(path.join(os.tmpdir(), `parking-ports-${prefix}-`));
+  const portFile = (name) => path.join(runDir, `${name}.port`);
 
   function envFor(d) {
     const env = {
@@ -120,11 +152,14 @@ export async function startStack(options) {
     delete env.DATABASE_URL;
     delete env.PORT;
     delete env.HTTP_PORT;
+    env.PORT_FILE = portFile(d.name);
+    // A restarted process asks for the port it had (clients keep its URL); at first, what was requested.
+    const port = String(ports[d.name] ?? requested[d.name]);
     if (d.database) {
       env.DATABASE_URL = databaseUrl(options.adminDatabaseUrl, databases[d.name]);
-      env.HTTP_PORT = String(ports[d.name]);
+      env.HTTP_PORT = port;
     } else {
-      env.PORT = String(ports[d.name]);
+      env.PORT = port;
     }
     return env;
   }
@@ -143,6 +178,7 @@ export async function startStack(options) {
         stdio = ['ignore', fd, fd];
       }
     }
+    fs.rmSync(portFile(d.name), { force: true });
     const child = spawn(process.execPath, [mainOf(d)], {
       cwd: root,
       env: envFor(d),
@@ -203,6 +239,7 @@ export async function startStack(options) {
     await Promise.all([...processes.keys()].map((name) => stopOne(name)));
     await nats?.stop();
     if (natsDir) fs.rmSync(natsDir, { recursive: true, force: true });
+    fs.rmSync(runDir, { recursive: true, force: true });
   }
 
   const logsOfAll = () =>
@@ -211,16 +248,54 @@ export async function startStack(options) {
         `--- ${d.name}${processes.get(d.name)?.logFile ? ` (${processes.get(d.name).logFile})` : ''}\n${tailOf(processes.get(d.name))}`,
     ).join('\n');
 
+  const timeoutMs = options.readyTimeoutMs ?? 90_000;
+  const allAlive = () => DEPLOYABLES.every((d) => isAlive(d.name));
+  // Start-up ends early when any process dies or the caller aborts.
+  const startup = new AbortController();
+  const onAbort = () => startup.abort();
+  options.signal?.addEventListener('abort', onAbort);
   try {
     for (const d of DEPLOYABLES) spawnOne(d, { fresh: true });
   } catch (err) {
     await stop();
     throw err;
   }
-  const gatewayUrl = `http://127.0.0.1:${ports.gateway}`;
-  const timeoutMs = options.readyTimeoutMs ?? 90_000;
-  const allAlive = () => DEPLOYABLES.every((d) => isAlive(d.name));
-  if (!(await waitReady(`${gatewayUrl}/health/ready`, timeoutMs, allAlive, options.signal))) {
+  for (const d of DEPLOYABLES) processes.get(d.name).child.once('exit', onAbort);
+
+  /** Each process: the port it reports, then its own /health/ready. Says what it waits for. */
+  const waiting = new Map(DEPLOYABLES.map((d) => [d.name, 'starting, not listening yet']));
+  const lastSaid = (name) => lastSaidIn(processes.get(name));
+  const progress = options.onWaiting
+    ? setInterval(
+        () =>
+          waiting.size &&
+          options.onWaiting([...waiting].map(([name, why]) => `${name} (${why}${lastSaid(name)})`)),
+        options.progressIntervalMs ?? 3_000,
+      )
+    : null;
+  const outcomes = await Promise.allSettled(
+    DEPLOYABLES.map(async (d) => {
+      const { child } = processes.get(d.name);
+      const port = await waitForPortFile(portFile(d.name), child, d.name, {
+        timeoutMs,
+        signal: startup.signal,
+      });
+      ports[d.name] = port;
+      waiting.set(d.name, `listening on ${port}, not ready yet`);
+      const url = `http://127.0.0.1:${port}/health/ready`;
+      const ok = await waitReady(url, timeoutMs, allAlive, startup.signal, (why) =>
+        waiting.set(d.name, `listening on ${port}, not ready: ${why}`),
+      );
+      if (!ok) throw new Error(`${d.name}: ${waiting.get(d.name)}`);
+      waiting.delete(d.name);
+      options.onReady?.(d.name, url);
+    }),
+  );
+  if (progress) clearInterval(progress);
+  options.signal?.removeEventListener('abort', onAbort);
+  for (const d of DEPLOYABLES) processes.get(d.name).child.off('exit', onAbort);
+
+  if (outcomes.some((o) => o.status === 'rejected')) {
     if (options.signal?.aborted) {
       await stop();
       throw new Error('start-up aborted');
@@ -230,11 +305,12 @@ export async function startStack(options) {
     const dead = DEPLOYABLES.filter((d) => !isAlive(d.name)).map((d) => d.name);
     const why = dead.length
       ? `${dead.join(', ')} exited during start-up`
-      : `the gateway's /health/ready was not 200 within ${timeoutMs / 1000} s`;
+      : `not ready within ${timeoutMs / 1000} s: ${[...waiting].map(([name, w]) => `${name} (${w})`).join(', ')}`;
     const logs = logsOfAll();
     await stop();
     throw new Error(`the stack did not become ready: ${why}; last lines of every log:\n${logs}`);
   }
+  const gatewayUrl = `http://127.0.0.1:${ports.gateway}`;
 
   return {
     gatewayUrl,
@@ -249,17 +325,30 @@ export async function startStack(options) {
         get pid() {
           return processes.get(name).child.pid;
         },
-        port: ports[name],
+        get port() {
+          return ports[name];
+        },
         databaseUrl: d.database ? databaseUrl(options.adminDatabaseUrl, databases[name]) : null,
-        healthUrl: `http://127.0.0.1:${ports[name]}/health/ready`,
+        get healthUrl() {
+          return `http://127.0.0.1:${ports[name]}/health/ready`;
+        },
         async kill(signal = 'SIGKILL') {
           await stopOne(name, signal);
         },
         async start() {
           if (isAlive(name)) throw new Error(`${name} is running: kill it first`);
-          spawnOne(d, { fresh: false });
-          const url = `http://127.0.0.1:${ports[name]}/health/ready`;
-          if (!(await waitReady(url, timeoutMs, () => isAlive(name)))) {
+          // The gateway comes back on its port (clients hold its URL); a service on any free one.
+          if (d !== GATEWAY) delete ports[name];
+          const child = spawnOne(d, { fresh: false });
+          let ok = false;
+          try {
+            ports[name] = await waitForPortFile(portFile(name), child, name, { timeoutMs });
+            const url = `http://127.0.0.1:${ports[name]}/health/ready`;
+            ok = await waitReady(url, timeoutMs, () => isAlive(name));
+          } catch {
+            ok = false;
+          }
+          if (!ok) {
             const log = tailOf(processes.get(name));
             await stopOne(name, 'SIGKILL');
             throw new Error(`${name} did not become ready:\n${log}`);

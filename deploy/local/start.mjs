@@ -49,17 +49,20 @@ try {
   process.exit(1);
 }
 
-const { freePort, portIsFree, say, startNats, startPostgres } = await import('./servers.mjs');
+const { localPostgresDataDir, portIsFree, say, startNats, startPostgres } = await import('./servers.mjs');
 const { assertBuilt, startStack } = await import('./stack.mjs');
 const { DEPLOYABLES } = await import('./services.mjs');
 const { startPortal } = await import('./portal.mjs');
 
-/** The fixed dev port when it is free, else any free one (said on the console). */
+/**
+ * The fixed dev port when it is free, else undefined/0: the process then binds any free port itself and
+ * reports it (we never pick a port for another process to bind later). Should another process take the
+ * dev port in between, ours fails to start and says so: it never silently talks to that process.
+ */
 async function port(preferred, what) {
   if (await portIsFree(preferred)) return preferred;
-  const other = await freePort();
-  say(`port ${preferred} (${what}) is taken: using ${other}`);
-  return other;
+  say(`port ${preferred} (${what}) is taken: it takes any free port`);
+  return 0;
 }
 
 try {
@@ -69,23 +72,25 @@ try {
   if (adminDatabaseUrl) {
     say(`PostgreSQL: DATABASE_URL (${new URL(adminDatabaseUrl).host})`);
   } else {
-    const pgPort = await port(55432, 'PostgreSQL');
-    const pg = await startServer(() =>
-      startPostgres({ dataDir: path.join(dataDir, 'pg'), port: pgPort, detached: true }),
-    );
+    // As root the data is outside the checkout, where the postgres OS user may go (see servers.mjs).
+    const pgDataDir = localPostgresDataDir(root, dataDir);
+    const pgPort = (await port(55432, 'PostgreSQL')) || undefined;
+    say(`starting PostgreSQL (data in ${rel(pgDataDir)})`);
+    const pg = await startServer(() => startPostgres({ dataDir: pgDataDir, port: pgPort, detached: true }));
     adminDatabaseUrl = pg.url;
-    say(`PostgreSQL on ${new URL(pg.url).host}, data in ${rel(path.join(dataDir, 'pg'))}`);
+    say(`PostgreSQL ready on ${new URL(pg.url).host}`);
   }
   let natsUrl = process.env.NATS_URL;
   if (natsUrl) {
     say(`NATS: NATS_URL (${natsUrl})`);
   } else {
-    const natsPort = await port(4223, 'NATS');
+    const natsPort = (await port(4223, 'NATS')) || undefined;
+    say(`starting nats-server (data in ${rel(path.join(dataDir, 'nats'))})`);
     const nats = await startServer(() =>
       startNats({ dataDir: path.join(dataDir, 'nats'), port: natsPort, detached: true }),
     );
     natsUrl = nats.url;
-    say(`NATS on ${nats.url}, data in ${rel(path.join(dataDir, 'nats'))}`);
+    say(`NATS ready on ${nats.url}`);
   }
 
   const basePort = Number(process.env.PORT ?? 3000);
@@ -106,6 +111,8 @@ try {
     },
     logDir,
     readyTimeoutMs: Number(process.env.READY_TIMEOUT_MS ?? 120_000),
+    onReady: (name, url) => say(`${name} ready (${url})`),
+    onWaiting: (names) => say(`still waiting for ${names.join('; ')}`),
     signal: aborter.signal,
     detached: true,
     onExit: (name, code, signal) =>
@@ -115,6 +122,7 @@ try {
 
   // The web portal, after the gateway it passes /v1/* to.
   const portalPort = await port(Number(process.env.PORTAL_PORT ?? 8080), 'portal');
+  say('starting the portal');
   const portal = await startServer(() =>
     startPortal({
       gatewayUrl: stack.gatewayUrl,

@@ -1,13 +1,15 @@
-// `npm test`: installs what is missing, then lint, format check, build, type-check of the specs, and every
-// jest project (unit, integration, e2e) on a private PostgreSQL and nats-server. Stops at the first
-// failure; extra arguments go to jest; SKIP_LINT=1 skips eslint and prettier. Its last line is
-// `N passed, M failed`, for CI.
+// `npm test`: installs what is missing, then lint, format check, build, type-check of the specs and the
+// unit tests as Nx targets (cached: a second run re-runs only what changed, see tools/nx), then the jest
+// projects that need servers (integration, e2e) on a private PostgreSQL and nats-server. Stops at the
+// first failure; SKIP_LINT=1 skips eslint and prettier. Extra arguments go to one jest run of whatever
+// they select (unit included), after the build. Its last line is `N passed, M failed`, for CI.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { build, ensureDependencies, root, run } from './prepare.mjs';
+import { ensureDependencies, root, run } from './prepare.mjs';
 
+process.env.NX_DAEMON ??= 'false'; // one-shot runs: no background daemon left behind
 const started = [];
 const dirs = [];
 let leftoverMarker = null; // set once this run owns the PostgreSQL the tests use
@@ -80,30 +82,63 @@ function step(what, ok, hint = '') {
   if (!ok) throw new Error(`${what} failed${hint}`);
 }
 
+const timings = [];
+/** Runs `fn`, saying how long it took (all said again at the end). */
+async function timed(what, fn) {
+  const t0 = Date.now();
+  process.stderr.write(`[test] ${what}\n`);
+  try {
+    return await fn();
+  } finally {
+    const line = `${what}: ${((Date.now() - t0) / 1000).toFixed(1)} s`;
+    timings.push(line);
+    process.stderr.write(`[test] ${line}\n`);
+  }
+}
+
+const unitDir = path.join(root, 'test-artifacts', 'unit');
+/** The unit tests' jest summaries the nx targets wrote (or restored from the cache), added up. */
+function unitCounts() {
+  let passed = 0;
+  let failed = 0;
+  for (const f of fs.existsSync(unitDir) ? fs.readdirSync(unitDir) : []) {
+    const s = JSON.parse(fs.readFileSync(path.join(unitDir, f), 'utf8'));
+    passed += s.numPassedTests;
+    failed += s.numFailedTests + (s.numRuntimeErrorTestSuites ?? 0);
+  }
+  return { passed, failed };
+}
+
 let code = 0;
 let jestRan = false;
+const jestArgs = process.argv.slice(2);
+const t0 = Date.now();
 try {
   ensureDependencies();
-  if (!process.env.SKIP_LINT) {
-    process.stderr.write('[test] eslint\n');
-    step('lint', node('eslint/bin/eslint.js', ['.', '--max-warnings=0']) === 0);
-    process.stderr.write('[test] prettier --check\n');
+  // Nx's task graph: lint (per package, and the rest of the repo), the format check, the build (per
+  // package, dependencies first), the type-check of the specs (after every build) and the unit tests
+  // (per package), two at a time, each skipped when its inputs did not change since a passing run.
+  const targets = [
+    ...(process.env.SKIP_LINT ? [] : ['lint', 'format-check']),
+    'build',
+    'typecheck-specs',
+    ...(jestArgs.length ? [] : ['test-unit']),
+  ];
+  fs.rmSync(unitDir, { recursive: true, force: true }); // rewritten, or restored from the cache
+  await timed(`nx run-many -t ${targets.join(' ')}`, () =>
     step(
-      'the format check',
-      node('prettier/bin/prettier.cjs', ['--check', '.', '--log-level', 'warn']) === 0,
-      ' (npm run format fixes it)',
-    );
-  }
-  await build();
-  process.stderr.write('[test] type-check of the specs (tsc -p tsconfig.spec.json)\n');
-  step('the type-check of the specs', node('typescript/bin/tsc', ['-p', 'tsconfig.spec.json']) === 0);
+      targets.join(', '),
+      node('nx/dist/bin/nx.js', ['run-many', '-t', ...targets, '--parallel=2', '--outputStyle=static']) === 0,
+      ' (npm run format fixes a format check; errors above)',
+    ),
+  );
 
-  const { freePort, startNats, startPostgres, tempDir } = await import('./servers.mjs');
+  const { startNats, startPostgres, tempDir } = await import('./servers.mjs');
   const env = { ...process.env, NX_DAEMON: 'false' };
   if (!env.TEST_DATABASE_URL) {
     const dir = tempDir('parking-test-pg-');
     dirs.push(dir);
-    const pg = await startPostgres({ dataDir: path.join(dir, 'data'), port: await freePort() });
+    const pg = await startPostgres({ dataDir: path.join(dir, 'data') });
     started.push(pg);
     env.TEST_DATABASE_URL = pg.url;
     leftoverMarker = `TEST_DATABASE_URL=${pg.url}`;
@@ -111,14 +146,17 @@ try {
   if (!env.TEST_NATS_URL) {
     const dir = tempDir('parking-test-nats-');
     dirs.push(dir);
-    const nats = await startNats({ dataDir: dir, port: await freePort() });
+    const nats = await startNats({ dataDir: dir });
     started.push(nats);
     env.TEST_NATS_URL = nats.url;
   }
   env.NODE_OPTIONS = `${env.NODE_OPTIONS ?? ''} --experimental-vm-modules`.trim();
-  process.stderr.write(`[test] jest ${process.argv.slice(2).join(' ')}\n`);
+  // The unit tests ran above (nx), unless arguments choose what jest runs.
+  const selection = jestArgs.length ? jestArgs : ['--selectProjects', 'integration', 'e2e'];
   jestRan = true;
-  code = await runJest(['--json', `--outputFile=${summaryFile}`, ...process.argv.slice(2)], env);
+  code = await timed(`jest ${selection.join(' ')}`, () =>
+    runJest(['--json', `--outputFile=${summaryFile}`, ...selection], env),
+  );
 } catch (err) {
   console.error(`[test] ${err.message}`);
   code = 1;
@@ -134,11 +172,14 @@ try {
 } catch {
   /* jest did not run, or died before writing it */
 }
+timings.push(`total: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+process.stderr.write(`[test] ${timings.join('; ')}\n`);
+const unit = jestArgs.length ? { passed: 0, failed: 0 } : unitCounts();
 if (summary) {
-  const failed = summary.numFailedTests + (summary.numRuntimeErrorTestSuites ?? 0);
-  console.log(`${summary.numPassedTests} passed, ${failed} failed`);
+  const failed = summary.numFailedTests + (summary.numRuntimeErrorTestSuites ?? 0) + unit.failed;
+  console.log(`${summary.numPassedTests + unit.passed} passed, ${failed} failed`);
 } else {
   if (jestRan) console.error('[test] jest wrote no summary');
-  console.log(`0 passed, ${code === 0 ? 0 : 1} failed`);
+  console.log(`${unit.passed} passed, ${code === 0 ? unit.failed : Math.max(1, unit.failed)} failed`);
 }
 process.exit(code);

@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { freePort, startNats, startPostgres, tempDir } from '../../deploy/local/servers.mjs';
+import { startNats, startPostgres, tempDir } from '../../deploy/local/servers.mjs';
 import type { RunningServer } from '../../deploy/local/servers.d.mts';
 import { startStack, type Stack } from '../../deploy/local/stack.mjs';
 import { SERVICES } from '../../deploy/local/services.mjs';
@@ -43,10 +43,11 @@ describe(`fault injection (${LONG ? 'long' : 'short'} form)`, () => {
     pgDir = tempDir('parking-faults-pg-');
     natsDir = tempDir('parking-faults-nats-');
     dirs.push(pgDir, natsDir);
-    pgPort = await freePort();
-    natsPort = await freePort();
-    pgServer = await startPostgres({ dataDir: path.join(pgDir, 'data'), port: pgPort });
-    nats = await startNats({ dataDir: natsDir, port: natsPort });
+    // Each picks and binds its own port; restarts below ask for the same one (the services keep the URLs).
+    pgServer = await startPostgres({ dataDir: path.join(pgDir, 'data') });
+    nats = await startNats({ dataDir: natsDir });
+    pgPort = pgServer.port;
+    natsPort = nats.port;
     stack = await startStack({
       adminDatabaseUrl: pgServer.url,
       natsUrl: nats.url,

@@ -7,7 +7,6 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startPortal, type Portal } from '../../deploy/local/portal.mjs';
-import { freePort } from '../../deploy/local/servers.mjs';
 import { Api, startJourneyStack } from './journey.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -101,7 +100,7 @@ export async function startPortalStack(): Promise<PortalStack> {
   try {
     const portal = await startPortal({
       gatewayUrl,
-      port: await freePort(),
+      port: 0, // any free one: the portal reports the port it bound
       logFile: path.join(logDir, 'portal.log'),
     });
     return {
@@ -171,7 +170,7 @@ export async function smsCode(api: Api, phone: string, kind: RegExp, after = 0):
     if (code) return code;
     if (Date.now() > deadline)
       throw new Error(`no code for ${phone} in the dev inbox: ${JSON.stringify(inbox.body)}`);
-    await new Promise((r) => setTimeout(r, 200));
+    await new Promise((r) => setTimeout(r, 50));
   }
 }
 

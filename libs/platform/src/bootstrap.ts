@@ -10,6 +10,7 @@ import type { FastifyInstance } from 'fastify';
 import type { CheckResult, HealthRegistry } from './health.js';
 import { NestPinoLogger, type Logger } from './logging.js';
 import { collectDefaults, METRICS_CONTENT_TYPE, metricsText, registerHttpMetrics } from './metrics.js';
+import { boundPort, reportBoundPort } from './port-report.js';
 import type { GracefulShutdown } from './shutdown.js';
 
 export interface ServiceBootstrapOptions {
@@ -83,6 +84,8 @@ export async function bootstrapService(options: ServiceBootstrapOptions): Promis
   );
   await app.startAllMicroservices();
   await app.listen(config.HTTP_PORT, config.HOST);
+  // HTTP_PORT=0 takes any free port: the parent learns which from PORT_FILE.
+  reportBoundPort(boundPort(app.getHttpServer().address()) ?? config.HTTP_PORT);
   if (nats) {
     health.addCheck('nats', () => {
       if (nats.isClosed()) throw new Error('NATS connection closed');

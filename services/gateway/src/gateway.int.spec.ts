@@ -3,7 +3,7 @@
 // serves instead of crashing while identity has not answered yet.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createLogger, GracefulShutdown, parseConfig } from '@parking/platform';
-import { freePort, startNats, tempDir, type RunningServer } from '../../../deploy/local/servers.mjs';
+import { startNats, tempDir, type RunningServer } from '../../../deploy/local/servers.mjs';
 import { configSchema } from './config.js';
 import { startGateway, type RunningGateway } from './gateway.js';
 
@@ -19,7 +19,7 @@ const problemOf = async (res: Response) => ({
 });
 
 beforeAll(async () => {
-  nats = await startNats({ dataDir: tempDir('gw-'), port: await freePort() });
+  nats = await startNats({ dataDir: tempDir('gw-') });
   const config = parseConfig(configSchema, {
     NATS_URL: nats.url,
     PORT: '0',

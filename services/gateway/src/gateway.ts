@@ -9,7 +9,13 @@ import {
   type PublicKeySet,
 } from '@parking/contracts/identity';
 import { closeNats, connectNats, RpcClient } from '@parking/messaging';
-import { HealthRegistry, type GracefulShutdown, type Logger } from '@parking/platform';
+import {
+  boundPort,
+  HealthRegistry,
+  reportBoundPort,
+  type GracefulShutdown,
+  type Logger,
+} from '@parking/platform';
 import { createGatewayApp } from './app.js';
 import { AccessTokenVerifier } from './auth/access-tokens.js';
 import { RevokedDevices } from './auth/revoked-devices.js';
@@ -83,7 +89,8 @@ export async function startGateway(
 
   await app.listen(config.PORT, config.HOST);
   shutdown.add('http', () => app.close());
-  const address = app.getHttpServer().address();
-  const port = typeof address === 'object' && address ? address.port : config.PORT;
+  // PORT=0 takes any free port: the parent learns which from PORT_FILE.
+  const port = boundPort(app.getHttpServer().address()) ?? config.PORT;
+  reportBoundPort(port);
   return { app, deps, url: `http://${config.HOST}:${port}` };
 }

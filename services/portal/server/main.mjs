@@ -29,6 +29,11 @@ const portal = await startPortal({
   logger: process.env.LOG_LEVEL === 'debug',
 });
 process.stdout.write(`[portal] listening on ${portal.url}, API from ${gatewayUrl}\n`);
+// PORT=0 takes any free port: the parent learns which from PORT_FILE (written whole, then renamed).
+if (process.env.PORT_FILE) {
+  fs.writeFileSync(`${process.env.PORT_FILE}.tmp`, `${new URL(portal.url).port}\n`);
+  fs.renameSync(`${process.env.PORT_FILE}.tmp`, process.env.PORT_FILE);
+}
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, () => {
     portal.close().then(
