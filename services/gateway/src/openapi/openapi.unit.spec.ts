@@ -47,7 +47,8 @@ describe('OpenAPI document', () => {
     const ids = operations.map(({ op }) => op.operationId);
     expect(ids.every((id) => /^[a-z][A-Za-z0-9]*$/.test(id))).toBe(true);
     expect(new Set(ids).size).toBe(ids.length);
-    expect(op('post', '/v1/agreements').operationId).toBe('purchase');
+    expect(op('post', '/v1/agreements').operationId).toBe('purchaseAgreement');
+    expect(op('get', '/v1/enforcement/check').operationId).toBe('checkPlate');
   });
 
   it('describes the body of every success answer but 204 and 304', () => {

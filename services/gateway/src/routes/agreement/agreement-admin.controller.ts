@@ -28,6 +28,7 @@ export class AgreementAdminController {
 
   @Get('agreements')
   @ApiDoc({
+    operationId: 'searchAgreements',
     tag,
     response: listOf(agreementResponse),
     summary: "Search the operator's agreements by plate, user or product",
@@ -41,7 +42,12 @@ export class AgreementAdminController {
   }
 
   @Get('agreements/:id')
-  @ApiDoc({ tag, response: agreementResponse, summary: 'One agreement of the operator' })
+  @ApiDoc({
+    operationId: 'getOperatorAgreement',
+    tag,
+    response: agreementResponse,
+    summary: 'One agreement of the operator',
+  })
   get(@Param('id') agreementId: string, @Ctx() ctx: RequestContext) {
     const request = { agreementId: parseOrThrow(id, agreementId, 'id') };
     return this.deps.rpc.request<Agreement>(AGREEMENT_SUBJECTS.adminGet, request, ctx);
@@ -49,6 +55,7 @@ export class AgreementAdminController {
 
   @Get('agreements/:id/history')
   @ApiDoc({
+    operationId: 'getOperatorAgreementHistory',
     tag,
     response: listOf(adminHistoryEntryResponse),
     summary: "An agreement's history with who did what",
@@ -67,6 +74,7 @@ export class AgreementAdminController {
   @Post('agreements/:id/terminate')
   @HttpCode(200)
   @ApiDoc({
+    operationId: 'terminateAgreement',
     tag,
     response: agreementResponse,
     errors: { 409: 'The agreement has ended already' },

@@ -39,6 +39,7 @@ export class AgreementController {
 
   @Post('agreements')
   @ApiDoc({
+    operationId: 'purchaseAgreement',
     tag,
     response: agreementResponse,
     errors: {
@@ -74,13 +75,18 @@ export class AgreementController {
   }
 
   @Get('agreements')
-  @ApiDoc({ tag, response: listOf(agreementResponse), summary: "The customer's agreements, newest first" })
+  @ApiDoc({
+    operationId: 'listAgreements',
+    tag,
+    response: listOf(agreementResponse),
+    summary: "The customer's agreements, newest first",
+  })
   async list(@Ctx() ctx: RequestContext) {
     return withCursor(await this.deps.rpc.request<{ items: Agreement[] }>(AGREEMENT_SUBJECTS.list, {}, ctx));
   }
 
   @Get('agreements/:id')
-  @ApiDoc({ tag, response: agreementResponse, summary: 'An agreement' })
+  @ApiDoc({ operationId: 'getAgreement', tag, response: agreementResponse, summary: 'An agreement' })
   get(@Param('id') agreementId: string, @Ctx() ctx: RequestContext) {
     return this.deps.rpc.request<Agreement>(
       AGREEMENT_SUBJECTS.get,
@@ -90,7 +96,12 @@ export class AgreementController {
   }
 
   @Get('agreements/:id/history')
-  @ApiDoc({ tag, response: listOf(historyEntryResponse), summary: "An agreement's history, oldest first" })
+  @ApiDoc({
+    operationId: 'getAgreementHistory',
+    tag,
+    response: listOf(historyEntryResponse),
+    summary: "An agreement's history, oldest first",
+  })
   async history(@Param('id') agreementId: string, @Ctx() ctx: RequestContext) {
     const request = { agreementId: checkId(agreementId) };
     return withCursor(
@@ -100,6 +111,7 @@ export class AgreementController {
 
   @Put('agreements/:id/vehicles')
   @ApiDoc({
+    operationId: 'changeAgreementVehicles',
     tag,
     response: agreementResponse,
     errors: { 422: 'More vehicles than the product allows, or the agreement has ended' },
@@ -114,6 +126,7 @@ export class AgreementController {
 
   @Post('agreements/:id/cancel')
   @ApiDoc({
+    operationId: 'cancelAgreement',
     tag,
     response: agreementResponse,
     errors: { 409: 'Not cancellable in its status' },
@@ -126,6 +139,7 @@ export class AgreementController {
 
   @Post('agreements/:id/withdraw')
   @ApiDoc({
+    operationId: 'withdrawAgreement',
     tag,
     response: agreementResponse,
     errors: { 409: 'More than 14 days after the purchase' },
@@ -138,6 +152,7 @@ export class AgreementController {
 
   @Put('agreements/:id/payment-method')
   @ApiDoc({
+    operationId: 'changeAgreementPaymentMethod',
     tag,
     response: agreementResponse,
     errors: { 422: 'The card is not active' },
@@ -151,6 +166,7 @@ export class AgreementController {
 
   @Get('me/vehicles')
   @ApiDoc({
+    operationId: 'listVehicles',
     tag,
     response: listOf(customerVehicleResponse),
     summary: "The vehicles on the customer's current and future agreements",

@@ -125,6 +125,7 @@ export class CatalogueAdminController {
 
   @Get('products')
   @ApiDoc({
+    operationId: 'listOperatorProducts',
     tag,
     response: listOf(productResponse),
     summary: "The operator's products, withdrawn ones included",

@@ -36,7 +36,13 @@ export class CatalogueController {
   constructor(@Inject(DEPS) private readonly deps: Deps) {}
 
   @Get('cities')
-  @ApiDoc({ tag, response: listOf(cityResponse), summary: "The operator's cities", responses: cacheable })
+  @ApiDoc({
+    operationId: 'listCities',
+    tag,
+    response: listOf(cityResponse),
+    summary: "The operator's cities",
+    responses: cacheable,
+  })
   async cities(@Ctx() ctx: RequestContext, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     const list = await this.read<Items<City>>(CATALOGUE_SUBJECTS.listCities, {}, ctx);
     return sendCacheable(req, reply, ctx.operatorId, withCursor(list));
@@ -44,6 +50,7 @@ export class CatalogueController {
 
   @Get('cities/:cityId/locations')
   @ApiDoc({
+    operationId: 'listLocations',
     tag,
     response: listOf(locationResponse),
     summary: "A city's locations with their zones",
@@ -62,6 +69,7 @@ export class CatalogueController {
 
   @Get('locations/:locationId/products')
   @ApiDoc({
+    operationId: 'listProducts',
     tag,
     response: listOf(productResponse),
     summary: "A location's products on sale",
@@ -79,7 +87,13 @@ export class CatalogueController {
   }
 
   @Get('products/:productId')
-  @ApiDoc({ tag, response: productResponse, summary: 'A product', responses: cacheable })
+  @ApiDoc({
+    operationId: 'getProduct',
+    tag,
+    response: productResponse,
+    summary: 'A product',
+    responses: cacheable,
+  })
   async product(
     @Param('productId') productId: string,
     @Ctx() ctx: RequestContext,
@@ -92,7 +106,13 @@ export class CatalogueController {
   }
 
   @Get('terms/:termsId')
-  @ApiDoc({ tag, response: termsResponse, summary: 'A version of the terms', responses: cacheable })
+  @ApiDoc({
+    operationId: 'getTerms',
+    tag,
+    response: termsResponse,
+    summary: 'A version of the terms',
+    responses: cacheable,
+  })
   async terms(
     @Param('termsId') termsId: string,
     @Ctx() ctx: RequestContext,

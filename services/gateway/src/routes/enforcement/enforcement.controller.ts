@@ -53,6 +53,7 @@ export class EnforcementController {
 
   @Get('check')
   @ApiDoc({
+    operationId: 'checkPlate',
     tag,
     response: checkResponse,
     description: 'A zone-scoped device gets 403 outside its zones.',
@@ -68,6 +69,7 @@ export class EnforcementController {
   @Post('checks')
   @HttpCode(200)
   @ApiDoc({
+    operationId: 'checkPlates',
     tag,
     response: listOf(checkResponse),
     summary: 'Check up to 1000 plates in one zone, answered in the same order',
@@ -81,6 +83,7 @@ export class EnforcementController {
 
   @Get('whitelist')
   @ApiDoc({
+    operationId: 'getWhitelist',
     tag,
     response: whitelistResponse,
     summary: 'Every plate valid in the zone now, in one answer',
@@ -104,6 +107,7 @@ export class EnforcementController {
 
   @Post('observations')
   @ApiDoc({
+    operationId: 'recordObservation',
     tag,
     response: observationResponse,
     summary: 'Report a plate seen parked (patrol), or entering or leaving (gate)',
@@ -119,6 +123,7 @@ export class EnforcementController {
   @Get('violations')
   @Roles('officer', 'operator')
   @ApiDoc({
+    operationId: 'listViolations',
     tag,
     response: listOf(violationResponse),
     summary: 'Violations by zone and time',
@@ -132,6 +137,7 @@ export class EnforcementController {
   @Post('violations/:id/sanction')
   @Roles('officer')
   @ApiDoc({
+    operationId: 'issueSanction',
     tag,
     response: sanctionResponse,
     errors: { 409: 'The violation has a sanction already' },
@@ -151,6 +157,7 @@ export class EnforcementController {
   @Get('sanctions')
   @Roles('officer', 'operator')
   @ApiDoc({
+    operationId: 'listSanctions',
     tag,
     response: listOf(sanctionResponse),
     summary: 'Control sanctions issued since a time',
@@ -165,6 +172,7 @@ export class EnforcementController {
   @HttpCode(200)
   @Roles('officer', 'operator')
   @ApiDoc({
+    operationId: 'cancelSanction',
     tag,
     response: sanctionResponse,
     errors: { 409: 'Cancelled already' },

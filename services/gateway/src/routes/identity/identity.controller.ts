@@ -143,6 +143,7 @@ export class IdentityController {
   @Get('me')
   @AnyUser()
   @ApiDoc({
+    operationId: 'getMe',
     tag,
     response: meResponse,
     summary: 'The signed-in person, with the roles held at the token’s operator',
@@ -207,7 +208,12 @@ export class IdentityController {
   }
 
   @Get('operator')
-  @ApiDoc({ tag, response: publicOperatorResponse, summary: "The request's operator (seller and branding)" })
+  @ApiDoc({
+    operationId: 'getOperator',
+    tag,
+    response: publicOperatorResponse,
+    summary: "The request's operator (seller and branding)",
+  })
   operator(@CurrentOperator() operator: Operator) {
     const { slug, name, organisationNumber, address } = operator;
     return { slug, name, organisationNumber, address };

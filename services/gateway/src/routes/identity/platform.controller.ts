@@ -27,6 +27,7 @@ export class PlatformController {
   @Post('operators')
   @HttpCode(201)
   @ApiDoc({
+    operationId: 'createOperator',
     tag,
     response: operatorResponse,
     errors: { 409: 'The slug or a host is taken' },
@@ -42,7 +43,12 @@ export class PlatformController {
   }
 
   @Get('operators')
-  @ApiDoc({ tag, response: listOf(operatorResponse), summary: 'Every operator' })
+  @ApiDoc({
+    operationId: 'listOperators',
+    tag,
+    response: listOf(operatorResponse),
+    summary: 'Every operator',
+  })
   async list(@Ctx() ctx: RequestContext) {
     const { items } = await this.deps.rpc.request<OperatorList>(IDENTITY_SUBJECTS.platformOperators, {}, ctx);
     return { items, nextCursor: null };
@@ -50,6 +56,7 @@ export class PlatformController {
 
   @Patch('operators/:id')
   @ApiDoc({
+    operationId: 'updateOperator',
     tag,
     response: operatorResponse,
     errors: { 409: 'A host is taken' },
@@ -69,6 +76,7 @@ export class PlatformController {
 
   @Put('operators/:id/admins')
   @ApiDoc({
+    operationId: 'setOperatorAdmins',
     tag,
     response: operatorAdminsResponse,
     summary: "Name an operator's admins",

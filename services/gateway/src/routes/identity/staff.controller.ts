@@ -34,6 +34,7 @@ export class StaffController {
 
   @Get('users')
   @ApiDoc({
+    operationId: 'listUsers',
     tag,
     response: listOf(adminUserResponse),
     summary: "The operator's customers and staff",
@@ -73,7 +74,12 @@ export class StaffController {
   }
 
   @Get('devices')
-  @ApiDoc({ tag, response: listOf(deviceResponse), summary: "The operator's devices" })
+  @ApiDoc({
+    operationId: 'listDevices',
+    tag,
+    response: listOf(deviceResponse),
+    summary: "The operator's devices",
+  })
   async devices(@Ctx() ctx: RequestContext) {
     return withCursor(
       await this.deps.rpc.request<{ items: Device[] }>(IDENTITY_SUBJECTS.listDevices, {}, ctx),
@@ -82,7 +88,12 @@ export class StaffController {
 
   @Post('devices/:id/rotate-secret')
   @HttpCode(200)
-  @ApiDoc({ tag, response: deviceSecretResponse, summary: "Replace a device's secret (shown once)" })
+  @ApiDoc({
+    operationId: 'rotateDeviceSecret',
+    tag,
+    response: deviceSecretResponse,
+    summary: "Replace a device's secret (shown once)",
+  })
   rotate(@Param('id') deviceId: string, @Ctx() ctx: RequestContext) {
     return this.deps.rpc.request(IDENTITY_SUBJECTS.rotateDeviceSecret, { deviceId }, ctx);
   }
@@ -90,6 +101,7 @@ export class StaffController {
   @Delete('devices/:id')
   @HttpCode(204)
   @ApiDoc({
+    operationId: 'revokeDevice',
     tag,
     summary: 'Revoke a device (its tokens stop working at once)',
     responses: { 204: 'Revoked' },

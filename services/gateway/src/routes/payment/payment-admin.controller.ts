@@ -25,6 +25,7 @@ export class PaymentAdminController {
 
   @Get('receipts')
   @ApiDoc({
+    operationId: 'listOperatorReceipts',
     tag: 'Receipts (operator)',
     response: listOf(receiptResponse),
     description:
@@ -70,6 +71,7 @@ export class PaymentAdminController {
   @Post('renewals/run')
   @HttpCode(200)
   @ApiDoc({
+    operationId: 'runRenewals',
     tag: 'Renewals (operator)',
     response: renewalRunResponse,
     errors: { 422: 'In production, asOf in the future' },

@@ -29,6 +29,7 @@ export class PaymentController {
 
   @Post('payment-methods')
   @ApiDoc({
+    operationId: 'addPaymentMethod',
     tag,
     response: paymentMethodResponse,
     errors: { 402: 'The card was declined' },
@@ -50,6 +51,7 @@ export class PaymentController {
 
   @Post('payment-methods/:id/confirm')
   @ApiDoc({
+    operationId: 'confirmPaymentMethod',
     tag,
     response: paymentMethodResponse,
     errors: { 422: 'Wrong code' },
@@ -73,7 +75,12 @@ export class PaymentController {
   }
 
   @Get('payment-methods')
-  @ApiDoc({ tag, response: listOf(paymentMethodResponse), summary: "The customer's cards" })
+  @ApiDoc({
+    operationId: 'listPaymentMethods',
+    tag,
+    response: listOf(paymentMethodResponse),
+    summary: "The customer's cards",
+  })
   async list(@Ctx() ctx: RequestContext) {
     return withCursor(
       await this.deps.rpc.request<{ items: PaymentMethod[] }>(PAYMENT_SUBJECTS.listMethods, {}, ctx),
@@ -83,6 +90,7 @@ export class PaymentController {
   @Delete('payment-methods/:id')
   @HttpCode(204)
   @ApiDoc({
+    operationId: 'removePaymentMethod',
     tag,
     errors: { 409: 'An auto-renewing agreement renews with it' },
     summary: 'Remove a card (409 while an auto-renewing agreement renews with it)',
@@ -95,6 +103,7 @@ export class PaymentController {
 
   @Get('receipts')
   @ApiDoc({
+    operationId: 'listReceipts',
     tag: 'Receipts',
     response: listOf(receiptResponse),
     summary: "The customer's receipts, newest first",
@@ -106,7 +115,7 @@ export class PaymentController {
   }
 
   @Get('receipts/:id')
-  @ApiDoc({ tag: 'Receipts', response: receiptResponse, summary: 'A receipt' })
+  @ApiDoc({ operationId: 'getReceipt', tag: 'Receipts', response: receiptResponse, summary: 'A receipt' })
   receipt(@Param('id') receiptId: string, @Ctx() ctx: RequestContext) {
     parseOrThrow(id, receiptId, 'id');
     return this.deps.rpc.request<Receipt>(PAYMENT_SUBJECTS.getReceipt, { receiptId }, ctx);

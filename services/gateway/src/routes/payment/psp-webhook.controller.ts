@@ -19,6 +19,7 @@ export class PspWebhookController {
   @NoOperator()
   @HttpCode(200)
   @ApiDoc({
+    operationId: 'receivePspWebhook',
     tag: 'Payment methods',
     response: webhookReceivedResponse,
     errors: { 401: 'Bad signature' },
