@@ -42,10 +42,12 @@ describe('the API reference at /docs', () => {
     await operation.locator('.opblock-summary-control').first().click();
     await operation.getByRole('button', { name: 'Try it out' }).click();
     await operation.getByRole('button', { name: 'Execute' }).click();
-    const status = operation.locator('.live-responses-table .response-col_status').first();
+    const status = operation
+      .locator('.live-responses-table tbody tr.response td.response-col_status')
+      .first();
     await status.waitFor({ timeout: 15_000 });
     const body = await operation
-      .locator('.live-responses-table .response-col_description pre')
+      .locator('.live-responses-table tbody tr.response td.response-col_description pre')
       .first()
       .innerText();
     return { status: (await status.innerText()).trim(), body };
@@ -79,7 +81,8 @@ describe('the API reference at /docs', () => {
       .click();
     const dialog = page.locator('.modal-ux');
     await dialog.locator('input').first().fill(token);
-    await dialog.getByRole('button', { name: 'Authorize', exact: true }).click();
+    await dialog.getByRole('button', { name: 'Apply credentials' }).click();
+    await dialog.getByRole('button', { name: 'Remove authorization' }).waitFor();
     await dialog.getByRole('button', { name: 'Close' }).click();
     const { status, body } = await tryOut('operations-Identity-getMe');
     expect(status).toBe('200');
