@@ -82,6 +82,26 @@ describe('docker-compose.yml', () => {
     expect(compose.services.gateway.environment.PORT).toBe('3000');
     expect(compose.services.gateway.ports).toContain('127.0.0.1:3000:3000');
   });
+
+  it('runs the portal from deploy/Dockerfile on port 8080, passing /v1 to the gateway', () => {
+    const portal = compose.services.portal;
+    expect(portal.build).toMatchObject({
+      context: '.',
+      dockerfile: 'deploy/Dockerfile',
+      args: { SERVICE: 'portal' },
+    });
+    expect(portal.environment).toMatchObject({
+      HOST: '0.0.0.0',
+      PORT: '8080',
+      GATEWAY_URL: 'http://gateway:3000',
+    });
+    expect(portal.ports).toContain('127.0.0.1:8080:8080');
+    expect(portal.depends_on).toHaveProperty('gateway');
+    // The variables its server reads (services/portal/server/main.mjs): nothing else would be noticed.
+    const server = fs.readFileSync(path.join(root, 'services/portal/server/main.mjs'), 'utf8');
+    for (const variable of Object.keys(portal.environment))
+      expect([variable, server.includes(`process.env.${variable}`)]).toEqual([variable, true]);
+  });
 });
 
 describe('deploy/Dockerfile', () => {
@@ -99,5 +119,17 @@ describe('deploy/Dockerfile', () => {
 
   it('checks health on /health/live', () => {
     expect(dockerfile).toMatch(/^HEALTHCHECK [\s\S]*\/health\/live/m);
+  });
+
+  it("builds the portal too: its server goes into the image and each image starts its package's main", () => {
+    expect(dockerfile).toMatch(/cp -r "\$pkg\/server" "\/out\/\$pkg\/server"/);
+    expect(dockerfile).toMatch(/^CMD .*require\('\.\/services\/\$\{SERVICE\}\/package\.json'\)\.main/m);
+    const mainOf = (dir: string) =>
+      JSON.parse(fs.readFileSync(path.join(root, dir, 'package.json'), 'utf8')).main as string;
+    for (const d of DEPLOYABLES) expect([d.name, mainOf(d.dir)]).toEqual([d.name, 'dist/main.js']);
+    expect(mainOf('services/portal')).toBe('server/main.mjs');
+    // The portal's build is part of `npm run build`, which the build stage runs.
+    const scripts = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).scripts;
+    expect(scripts.build).toContain('@parking/portal');
   });
 });

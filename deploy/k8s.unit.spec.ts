@@ -207,6 +207,57 @@ describe.each(OVERLAYS)('k8s overlay %s', (overlay) => {
     },
   );
 
+  it('runs the portal hardened, probed, bounded and autoscaled, passing /v1 to the gateway', () => {
+    const deployment = find(objects, 'Deployment', 'portal');
+    const pod = deployment.spec.template.spec;
+    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 1000 });
+    expect(pod.automountServiceAccountToken).toBe(false);
+    const [c] = pod.containers;
+    expect(c.image).toMatch(/parking\/portal:[\w.-]+$/);
+    expect(c.securityContext).toMatchObject({
+      readOnlyRootFilesystem: true,
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ['ALL'] },
+    });
+    expect(c.ports).toEqual([{ name: 'http', containerPort: 8080, protocol: 'TCP' }]);
+    expect(c.startupProbe.httpGet).toEqual({ path: '/health/live', port: 'http' });
+    expect(c.livenessProbe.httpGet).toEqual({ path: '/health/live', port: 'http' });
+    expect(c.readinessProbe.httpGet).toEqual({ path: '/health/ready', port: 'http' });
+    for (const kind of ['requests', 'limits']) expect(c.resources[kind]).toHaveProperty('memory');
+    const env: Record<string, string> = {};
+    for (const from of c.envFrom ?? [])
+      Object.assign(env, find(objects, 'ConfigMap', from.configMapRef.name).data);
+    for (const e of c.env) env[e.name] = e.value;
+    expect(env).toMatchObject({ PORT: '8080', HOST: '0.0.0.0', GATEWAY_URL: 'http://gateway:3000' });
+    expect(env.NODE_ENV).toBe(overlay === 'prod' ? 'production' : 'development');
+    const gateway = find(objects, 'Service', 'gateway');
+    expect(gateway.spec.ports[0].port).toBe(3000);
+
+    const service = find(objects, 'Service', 'portal');
+    expect(service.spec.ports[0]).toMatchObject({ port: 8080, targetPort: 'http' });
+    expect(matches({ matchLabels: service.spec.selector }, deployment.spec.template.metadata.labels)).toBe(
+      true,
+    );
+    expect(find(objects, 'PodDisruptionBudget', 'portal').spec.maxUnavailable).toBe(1);
+    const hpa = find(objects, 'HorizontalPodAutoscaler', 'portal');
+    expect(hpa.spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'portal' });
+    expect(hpa.spec.minReplicas).toBe(overlay === 'prod' ? 2 : 1);
+    // The portal may reach the gateway (the NetworkPolicy lets it), and nothing of the databases.
+    const egress = policiesFor(objects, deployment.spec.template.metadata.labels).flatMap(
+      (p) => p.spec.egress ?? [],
+    );
+    expect(
+      egress.some(
+        (rule: any) =>
+          rule.ports?.some((x: any) => x.port === 3000) &&
+          rule.to?.some(
+            (peer: any) => peer.podSelector?.matchLabels?.['app.kubernetes.io/name'] === 'gateway',
+          ),
+      ),
+    ).toBe(true);
+    expect(egress.some((rule: any) => rule.ports?.some((x: any) => x.port === 5432))).toBe(false);
+  });
+
   it('lets only the gateway and the portal be reached from outside the namespace', () => {
     const podLabels = (name: string): Labels => ({
       'app.kubernetes.io/name': name,
@@ -316,8 +367,10 @@ describe('k8s overlay prod', () => {
     ]);
     expect(paths).toContainEqual(['/v1', 'gateway', 3000]);
     expect(paths).toContainEqual(['/', 'portal', 8080]);
-    // The portal's Deployment and Service come with the portal; every other backend is rendered here.
-    for (const [, name] of paths) if (name !== 'portal') expect(find(objects, 'Service', name)).toBeDefined();
+    for (const [, name, port] of paths) {
+      const service = find(objects, 'Service', name);
+      expect([name, service?.spec.ports.some((p: any) => p.port === port)]).toEqual([name, true]);
+    }
   });
 
   it('runs identity with real texts (production refuses the dev inbox)', () => {

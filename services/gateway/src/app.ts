@@ -9,7 +9,7 @@ import { API_CONTROLLERS, GatewayModule } from './gateway.module.js';
 import { ProblemFilter } from './http/problem.filter.js';
 import { requestIdOf } from './http/request-id.js';
 import { registerRequestLog } from './http/request-log.js';
-import { docsPage } from './openapi/docs-page.js';
+import { registerDocs } from './openapi/docs-page.js';
 import { openApiDocument } from './openapi/openapi.js';
 
 export const BODY_LIMIT = 64 * 1024;
@@ -49,9 +49,8 @@ export async function createGatewayApp(deps: Deps): Promise<NestFastifyApplicati
   registerOperationalRoutes(fastify, deps.health);
 
   const document = openApiDocument(API_CONTROLLERS);
-  const page = docsPage(document);
   fastify.get('/openapi.json', async () => document);
-  fastify.get('/docs', async (_req, reply) => reply.type('text/html; charset=utf-8').send(page));
+  registerDocs(fastify, document);
 
   if (deps.config.CORS_ORIGINS.length) {
     app.enableCors({

@@ -114,7 +114,21 @@ describe('gateway without services behind it', () => {
     expect(doc.paths['/v1/agreements'].post.requestBody).toBeDefined();
     const page = await fetch(url('/docs'));
     expect(page.headers.get('content-type')).toMatch(/text\/html/);
-    expect(await page.text()).toContain('/v1/agreements');
+    const html = await page.text();
+    expect(html).toContain('/v1/agreements');
+    // The interactive viewer comes from this gateway (swagger-ui-dist from npm), never from a CDN.
+    const sources = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]);
+    expect(sources.filter((s) => !s.startsWith('/'))).toEqual([]);
+    for (const source of sources) {
+      const asset = await fetch(url(source));
+      expect([source, asset.status]).toEqual([source, 200]);
+    }
+    const bundle = await (await fetch(url('/docs/assets/swagger-ui-bundle.js'))).text();
+    expect(bundle).toContain('SwaggerUIBundle');
+    expect(await (await fetch(url('/docs/init.js'))).text()).toContain("url: '/openapi.json'");
+    const missing = await fetch(url('/docs/assets/nothing.js'));
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('content-type')).toMatch(/application\/problem\+json/);
   });
 
   it('serves Prometheus metrics', async () => {

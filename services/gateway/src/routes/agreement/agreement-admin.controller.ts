@@ -15,6 +15,7 @@ import { Roles } from '../../http/access.js';
 import { Ctx } from '../../http/gateway-request.js';
 import { ApiDoc } from '../../openapi/api-doc.js';
 import { withCursor } from '../lists.js';
+import { adminHistoryEntryResponse, agreementResponse, listOf } from '@parking/contracts/responses';
 
 const tag = 'Agreements (operator)';
 const terminateBody = terminateSchema.omit({ agreementId: true });
@@ -27,7 +28,9 @@ export class AgreementAdminController {
 
   @Get('agreements')
   @ApiDoc({
+    operationId: 'searchAgreements',
     tag,
+    response: listOf(agreementResponse),
     summary: "Search the operator's agreements by plate, user or product",
     query: adminSearchSchema,
   })
@@ -39,14 +42,24 @@ export class AgreementAdminController {
   }
 
   @Get('agreements/:id')
-  @ApiDoc({ tag, summary: 'One agreement of the operator' })
+  @ApiDoc({
+    operationId: 'getOperatorAgreement',
+    tag,
+    response: agreementResponse,
+    summary: 'One agreement of the operator',
+  })
   get(@Param('id') agreementId: string, @Ctx() ctx: RequestContext) {
     const request = { agreementId: parseOrThrow(id, agreementId, 'id') };
     return this.deps.rpc.request<Agreement>(AGREEMENT_SUBJECTS.adminGet, request, ctx);
   }
 
   @Get('agreements/:id/history')
-  @ApiDoc({ tag, summary: "An agreement's history with who did what" })
+  @ApiDoc({
+    operationId: 'getOperatorAgreementHistory',
+    tag,
+    response: listOf(adminHistoryEntryResponse),
+    summary: "An agreement's history with who did what",
+  })
   async history(@Param('id') agreementId: string, @Ctx() ctx: RequestContext) {
     const request = { agreementId: parseOrThrow(id, agreementId, 'id') };
     return withCursor(
@@ -60,7 +73,14 @@ export class AgreementAdminController {
 
   @Post('agreements/:id/terminate')
   @HttpCode(200)
-  @ApiDoc({ tag, summary: 'End an agreement now, refunding pro rata or nothing', body: terminateBody })
+  @ApiDoc({
+    operationId: 'terminateAgreement',
+    tag,
+    response: agreementResponse,
+    errors: { 409: 'The agreement has ended already' },
+    summary: 'End an agreement now, refunding pro rata or nothing',
+    body: terminateBody,
+  })
   terminate(@Param('id') agreementId: string, @Body() body: unknown, @Ctx() ctx: RequestContext) {
     const request = {
       agreementId: parseOrThrow(id, agreementId, 'id'),

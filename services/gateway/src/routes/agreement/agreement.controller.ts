@@ -16,6 +16,12 @@ import { Ctx } from '../../http/gateway-request.js';
 import { idempotencyKeyOf } from '../../http/idempotency-key.js';
 import { ApiDoc } from '../../openapi/api-doc.js';
 import { withCursor } from '../lists.js';
+import {
+  agreementResponse,
+  customerVehicleResponse,
+  historyEntryResponse,
+  listOf,
+} from '@parking/contracts/responses';
 
 const tag = 'Agreements';
 /** How long the agreement service waits for the first charge, and how long we wait for its answer. */
@@ -33,7 +39,20 @@ export class AgreementController {
 
   @Post('agreements')
   @ApiDoc({
+    operationId: 'purchaseAgreement',
     tag,
+    response: agreementResponse,
+    errors: {
+      402: 'The card was declined: the agreement exists with status failed, no money was taken',
+      409: 'Sold out, or a request with the same Idempotency-Key is still in flight',
+      422: 'A business rule refuses it (which, in `errors`), or the Idempotency-Key was used with another body',
+    },
+    example: {
+      productId: 'product-id',
+      acceptedTermsId: 'terms-id',
+      vehicles: [{ plate: 'EK12345' }],
+      paymentMethodId: 'payment-method-id',
+    },
     summary: 'Buy an agreement',
     body: purchaseSchema,
     responses: { 201: 'Active (paid)', 202: 'Pending payment' },
@@ -56,13 +75,18 @@ export class AgreementController {
   }
 
   @Get('agreements')
-  @ApiDoc({ tag, summary: "The customer's agreements, newest first" })
+  @ApiDoc({
+    operationId: 'listAgreements',
+    tag,
+    response: listOf(agreementResponse),
+    summary: "The customer's agreements, newest first",
+  })
   async list(@Ctx() ctx: RequestContext) {
     return withCursor(await this.deps.rpc.request<{ items: Agreement[] }>(AGREEMENT_SUBJECTS.list, {}, ctx));
   }
 
   @Get('agreements/:id')
-  @ApiDoc({ tag, summary: 'An agreement' })
+  @ApiDoc({ operationId: 'getAgreement', tag, response: agreementResponse, summary: 'An agreement' })
   get(@Param('id') agreementId: string, @Ctx() ctx: RequestContext) {
     return this.deps.rpc.request<Agreement>(
       AGREEMENT_SUBJECTS.get,
@@ -72,7 +96,12 @@ export class AgreementController {
   }
 
   @Get('agreements/:id/history')
-  @ApiDoc({ tag, summary: "An agreement's history, oldest first" })
+  @ApiDoc({
+    operationId: 'getAgreementHistory',
+    tag,
+    response: listOf(historyEntryResponse),
+    summary: "An agreement's history, oldest first",
+  })
   async history(@Param('id') agreementId: string, @Ctx() ctx: RequestContext) {
     const request = { agreementId: checkId(agreementId) };
     return withCursor(
@@ -81,7 +110,14 @@ export class AgreementController {
   }
 
   @Put('agreements/:id/vehicles')
-  @ApiDoc({ tag, summary: "Replace an agreement's vehicles", body: vehiclesBody })
+  @ApiDoc({
+    operationId: 'changeAgreementVehicles',
+    tag,
+    response: agreementResponse,
+    errors: { 422: 'More vehicles than the product allows, or the agreement has ended' },
+    summary: "Replace an agreement's vehicles",
+    body: vehiclesBody,
+  })
   changeVehicles(@Param('id') agreementId: string, @Body() body: unknown, @Ctx() ctx: RequestContext) {
     const { vehicles } = parseOrThrow(vehiclesBody, body);
     const request = { agreementId: checkId(agreementId), vehicles };
@@ -90,7 +126,10 @@ export class AgreementController {
 
   @Post('agreements/:id/cancel')
   @ApiDoc({
+    operationId: 'cancelAgreement',
     tag,
+    response: agreementResponse,
+    errors: { 409: 'Not cancellable in its status' },
     summary: 'Cancel at the end of the paid period',
     responses: { 200: 'cancelled_at_period_end' },
   })
@@ -99,14 +138,24 @@ export class AgreementController {
   }
 
   @Post('agreements/:id/withdraw')
-  @ApiDoc({ tag, summary: 'Withdraw within 14 days of purchase, with a refund', responses: { 200: 'ended' } })
+  @ApiDoc({
+    operationId: 'withdrawAgreement',
+    tag,
+    response: agreementResponse,
+    errors: { 409: 'More than 14 days after the purchase' },
+    summary: 'Withdraw within 14 days of purchase, with a refund',
+    responses: { 200: 'ended' },
+  })
   withdraw(@Param('id') agreementId: string, @Ctx() ctx: RequestContext, @Res() reply: FastifyReply) {
     return this.forward(AGREEMENT_SUBJECTS.withdraw, agreementId, ctx, reply);
   }
 
   @Put('agreements/:id/payment-method')
   @ApiDoc({
+    operationId: 'changeAgreementPaymentMethod',
     tag,
+    response: agreementResponse,
+    errors: { 422: 'The card is not active' },
     summary: 'Renew with another card (a past-due renewal is retried at once)',
     body: paymentMethodBody,
   })
@@ -116,7 +165,12 @@ export class AgreementController {
   }
 
   @Get('me/vehicles')
-  @ApiDoc({ tag, summary: "The vehicles on the customer's current and future agreements" })
+  @ApiDoc({
+    operationId: 'listVehicles',
+    tag,
+    response: listOf(customerVehicleResponse),
+    summary: "The vehicles on the customer's current and future agreements",
+  })
   async vehicles(@Ctx() ctx: RequestContext) {
     return withCursor(
       await this.deps.rpc.request<{ items: unknown[] }>(AGREEMENT_SUBJECTS.listVehicles, {}, ctx),

@@ -28,6 +28,14 @@ import { Roles } from '../../http/access.js';
 import { Ctx } from '../../http/gateway-request.js';
 import { ApiDoc } from '../../openapi/api-doc.js';
 import { withCursor } from '../lists.js';
+import {
+  cityResponse,
+  listOf,
+  locationResponse,
+  productResponse,
+  termsResponse,
+  zoneResponse,
+} from '@parking/contracts/responses';
 
 const tag = 'Catalogue (operator)';
 const created = { 201: 'Created' };
@@ -64,7 +72,13 @@ export class CatalogueAdminController {
   constructor(@Inject(DEPS) private readonly deps: Deps) {}
 
   @Post('cities')
-  @ApiDoc({ tag, summary: 'Create a city', body: createCitySchema, responses: created })
+  @ApiDoc({
+    tag,
+    response: cityResponse,
+    summary: 'Create a city',
+    body: createCitySchema,
+    responses: created,
+  })
   createCity(@Body() body: unknown, @Ctx() ctx: RequestContext) {
     const request = parseOrThrow(createCitySchema, body);
     return this.write(this.deps.rpc.request<City>(CATALOGUE_SUBJECTS.createCity, request, ctx));
@@ -73,6 +87,7 @@ export class CatalogueAdminController {
   @Post('locations')
   @ApiDoc({
     tag,
+    response: locationResponse,
     summary: 'Create a location (car park) in a city',
     body: createLocationSchema,
     responses: created,
@@ -83,7 +98,13 @@ export class CatalogueAdminController {
   }
 
   @Post('locations/:locationId/zones')
-  @ApiDoc({ tag, summary: 'Add a parking zone to a location', body: addZoneBodySchema, responses: created })
+  @ApiDoc({
+    tag,
+    response: zoneResponse,
+    summary: 'Add a parking zone to a location',
+    body: addZoneBodySchema,
+    responses: created,
+  })
   addZone(@Param('locationId') locationId: string, @Body() body: unknown, @Ctx() ctx: RequestContext) {
     const request = { locationId: checkId(locationId), ...parseOrThrow(addZoneBodySchema, body) };
     return this.write(this.deps.rpc.request<Zone>(CATALOGUE_SUBJECTS.addZone, request, ctx));
@@ -92,6 +113,7 @@ export class CatalogueAdminController {
   @Post('terms')
   @ApiDoc({
     tag,
+    response: termsResponse,
     summary: 'Publish terms; with `replaces`, the next version of that document',
     body: publishTermsSchema,
     responses: created,
@@ -102,7 +124,13 @@ export class CatalogueAdminController {
   }
 
   @Get('products')
-  @ApiDoc({ tag, summary: "The operator's products, withdrawn ones included", query: listAllProductsSchema })
+  @ApiDoc({
+    operationId: 'listOperatorProducts',
+    tag,
+    response: listOf(productResponse),
+    summary: "The operator's products, withdrawn ones included",
+    query: listAllProductsSchema,
+  })
   async products(@Query() query: unknown, @Ctx() ctx: RequestContext) {
     const request = parseOrThrow(listAllProductsSchema, query);
     return withCursor(
@@ -113,6 +141,7 @@ export class CatalogueAdminController {
   @Post('products')
   @ApiDoc({
     tag,
+    response: productResponse,
     summary: 'Create an agreement product (on sale at once)',
     body: createProductSchema,
     responses: created,
@@ -125,6 +154,7 @@ export class CatalogueAdminController {
   @Patch('products/:productId')
   @ApiDoc({
     tag,
+    response: productResponse,
     summary:
       'Change price (renewal charges use it from 30 days on), description, terms, zones, capacity or onSale',
     body: changeProductBodySchema,
@@ -139,6 +169,7 @@ export class CatalogueAdminController {
   @RouteConfig({ bodyLimit: STAFF_LIST_BODY_LIMIT })
   @ApiDoc({
     tag,
+    errors: { 413: 'The body is larger than 2 MiB' },
     summary:
       "Replace a product's staff list (up to 100,000 numbers, body up to 2 MiB; [] leaves no one on it)",
     body: replaceStaffListBodySchema,

@@ -20,6 +20,13 @@ import { sendCacheable } from '../../http/cacheable.js';
 import { Ctx } from '../../http/gateway-request.js';
 import { ApiDoc } from '../../openapi/api-doc.js';
 import { withCursor } from '../lists.js';
+import {
+  cityResponse,
+  listOf,
+  locationResponse,
+  productResponse,
+  termsResponse,
+} from '@parking/contracts/responses';
 
 const tag = 'Catalogue';
 const cacheable = { 200: 'OK (cacheable per operator)', 304: 'Not modified (If-None-Match)' };
@@ -29,14 +36,26 @@ export class CatalogueController {
   constructor(@Inject(DEPS) private readonly deps: Deps) {}
 
   @Get('cities')
-  @ApiDoc({ tag, summary: "The operator's cities", responses: cacheable })
+  @ApiDoc({
+    operationId: 'listCities',
+    tag,
+    response: listOf(cityResponse),
+    summary: "The operator's cities",
+    responses: cacheable,
+  })
   async cities(@Ctx() ctx: RequestContext, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     const list = await this.read<Items<City>>(CATALOGUE_SUBJECTS.listCities, {}, ctx);
     return sendCacheable(req, reply, ctx.operatorId, withCursor(list));
   }
 
   @Get('cities/:cityId/locations')
-  @ApiDoc({ tag, summary: "A city's locations with their zones", responses: cacheable })
+  @ApiDoc({
+    operationId: 'listLocations',
+    tag,
+    response: listOf(locationResponse),
+    summary: "A city's locations with their zones",
+    responses: cacheable,
+  })
   async locations(
     @Param('cityId') cityId: string,
     @Ctx() ctx: RequestContext,
@@ -49,7 +68,13 @@ export class CatalogueController {
   }
 
   @Get('locations/:locationId/products')
-  @ApiDoc({ tag, summary: "A location's products on sale", responses: cacheable })
+  @ApiDoc({
+    operationId: 'listProducts',
+    tag,
+    response: listOf(productResponse),
+    summary: "A location's products on sale",
+    responses: cacheable,
+  })
   async products(
     @Param('locationId') locationId: string,
     @Ctx() ctx: RequestContext,
@@ -62,7 +87,13 @@ export class CatalogueController {
   }
 
   @Get('products/:productId')
-  @ApiDoc({ tag, summary: 'A product', responses: cacheable })
+  @ApiDoc({
+    operationId: 'getProduct',
+    tag,
+    response: productResponse,
+    summary: 'A product',
+    responses: cacheable,
+  })
   async product(
     @Param('productId') productId: string,
     @Ctx() ctx: RequestContext,
@@ -75,7 +106,13 @@ export class CatalogueController {
   }
 
   @Get('terms/:termsId')
-  @ApiDoc({ tag, summary: 'A version of the terms', responses: cacheable })
+  @ApiDoc({
+    operationId: 'getTerms',
+    tag,
+    response: termsResponse,
+    summary: 'A version of the terms',
+    responses: cacheable,
+  })
   async terms(
     @Param('termsId') termsId: string,
     @Ctx() ctx: RequestContext,

@@ -25,6 +25,14 @@ import { DEPS, type Deps } from '../../deps.js';
 import { Roles } from '../../http/access.js';
 import { Ctx } from '../../http/gateway-request.js';
 import { ApiDoc } from '../../openapi/api-doc.js';
+import {
+  checkResponse,
+  listOf,
+  observationResponse,
+  sanctionResponse,
+  violationResponse,
+  whitelistResponse,
+} from '@parking/contracts/responses';
 
 const tag = 'Enforcement';
 /** A whitelist of a large zone is more than one NATS message: it comes in pages, joined here. */
@@ -44,7 +52,14 @@ export class EnforcementController {
   constructor(@Inject(DEPS) private readonly deps: Deps) {}
 
   @Get('check')
-  @ApiDoc({ tag, summary: 'May this plate park in this zone at this time?', query: checkSchema })
+  @ApiDoc({
+    operationId: 'checkPlate',
+    tag,
+    response: checkResponse,
+    description: 'A zone-scoped device gets 403 outside its zones.',
+    summary: 'May this plate park in this zone at this time?',
+    query: checkSchema,
+  })
   check(@Query() query: unknown, @Ctx() ctx: RequestContext) {
     const request = parseOrThrow(checkSchema, query);
     assertZoneAllowed(ctx, request.zone);
@@ -54,7 +69,9 @@ export class EnforcementController {
   @Post('checks')
   @HttpCode(200)
   @ApiDoc({
+    operationId: 'checkPlates',
     tag,
+    response: listOf(checkResponse),
     summary: 'Check up to 1000 plates in one zone, answered in the same order',
     body: checksSchema,
   })
@@ -65,7 +82,13 @@ export class EnforcementController {
   }
 
   @Get('whitelist')
-  @ApiDoc({ tag, summary: 'Every plate valid in the zone now, in one answer', query: whitelistQuerySchema })
+  @ApiDoc({
+    operationId: 'getWhitelist',
+    tag,
+    response: whitelistResponse,
+    summary: 'Every plate valid in the zone now, in one answer',
+    query: whitelistQuerySchema,
+  })
   async whitelist(@Query() query: unknown, @Ctx() ctx: RequestContext): Promise<Whitelist> {
     const request = parseOrThrow(whitelistQuerySchema, query);
     assertZoneAllowed(ctx, request.zone);
@@ -84,7 +107,9 @@ export class EnforcementController {
 
   @Post('observations')
   @ApiDoc({
+    operationId: 'recordObservation',
     tag,
+    response: observationResponse,
     summary: 'Report a plate seen parked (patrol), or entering or leaving (gate)',
     body: observationSchema,
     responses: { 201: 'The observation, its check, and the violation it recorded or repeats' },
@@ -97,7 +122,13 @@ export class EnforcementController {
 
   @Get('violations')
   @Roles('officer', 'operator')
-  @ApiDoc({ tag, summary: 'Violations by zone and time', query: listViolationsSchema })
+  @ApiDoc({
+    operationId: 'listViolations',
+    tag,
+    response: listOf(violationResponse),
+    summary: 'Violations by zone and time',
+    query: listViolationsSchema,
+  })
   violations(@Query() query: unknown, @Ctx() ctx: RequestContext) {
     const request = parseOrThrow(listViolationsSchema, query);
     return this.deps.rpc.request<Items<Violation>>(ENFORCEMENT_SUBJECTS.listViolations, request, ctx);
@@ -106,7 +137,10 @@ export class EnforcementController {
   @Post('violations/:id/sanction')
   @Roles('officer')
   @ApiDoc({
+    operationId: 'issueSanction',
     tag,
+    response: sanctionResponse,
+    errors: { 409: 'The violation has a sanction already' },
     summary: "Issue a control sanction for a violation (amount and due date from the operator's settings)",
     body: issueSanctionBodySchema,
     responses: { 201: 'The sanction' },
@@ -122,7 +156,13 @@ export class EnforcementController {
 
   @Get('sanctions')
   @Roles('officer', 'operator')
-  @ApiDoc({ tag, summary: 'Control sanctions issued since a time', query: listSanctionsSchema })
+  @ApiDoc({
+    operationId: 'listSanctions',
+    tag,
+    response: listOf(sanctionResponse),
+    summary: 'Control sanctions issued since a time',
+    query: listSanctionsSchema,
+  })
   sanctions(@Query() query: unknown, @Ctx() ctx: RequestContext) {
     const request = parseOrThrow(listSanctionsSchema, query);
     return this.deps.rpc.request<Items<Sanction>>(ENFORCEMENT_SUBJECTS.listSanctions, request, ctx);
@@ -131,7 +171,14 @@ export class EnforcementController {
   @Post('sanctions/:id/cancel')
   @HttpCode(200)
   @Roles('officer', 'operator')
-  @ApiDoc({ tag, summary: 'Cancel a control sanction, with a reason', body: cancelSanctionBodySchema })
+  @ApiDoc({
+    operationId: 'cancelSanction',
+    tag,
+    response: sanctionResponse,
+    errors: { 409: 'Cancelled already' },
+    summary: 'Cancel a control sanction, with a reason',
+    body: cancelSanctionBodySchema,
+  })
   cancelSanction(@Param('id') sanctionId: string, @Body() body: unknown, @Ctx() ctx: RequestContext) {
     const request = parseOrThrow(cancelSanctionBodySchema, body);
     return this.deps.rpc.request<Sanction>(

@@ -25,6 +25,18 @@ import { AnyUser, NoOperator } from '../../http/access.js';
 import { Ctx, CurrentOperator } from '../../http/gateway-request.js';
 import { ApiDoc } from '../../openapi/api-doc.js';
 import { withCursor } from '../lists.js';
+import {
+  devSmsResponse,
+  deviceTokenResponse,
+  emptyResponse,
+  listOf,
+  meResponse,
+  otpChallengeResponse,
+  personalDataExportResponse,
+  publicOperatorResponse,
+  refreshedTokenResponse,
+  tokenResponse,
+} from '@parking/contracts/responses';
 
 const devSmsQuery = z.object({ phone: z.string().max(32).optional() });
 const tag = 'Identity';
@@ -37,6 +49,9 @@ export class IdentityController {
   @HttpCode(202)
   @ApiDoc({
     tag,
+    response: otpChallengeResponse,
+    errors: { 429: 'Past the send limit for this phone' },
+    example: { phone: '+4791234567' },
     summary: 'Send a sign-in code by SMS',
     body: requestOtpSchema,
     responses: { 202: 'Code sent' },
@@ -48,7 +63,19 @@ export class IdentityController {
 
   @Post('auth/otp/verify')
   @HttpCode(200)
-  @ApiDoc({ tag, summary: 'Exchange the SMS code for tokens', body: verifyOtpSchema })
+  @ApiDoc({
+    tag,
+    response: tokenResponse,
+    errors: {
+      401: 'Wrong code',
+      404: 'No such challenge at this operator',
+      410: 'Expired, or five wrong tries',
+      429: 'Too many attempts',
+    },
+    example: { challengeId: 'challenge-id', code: '479037' },
+    summary: 'Exchange the SMS code for tokens',
+    body: verifyOtpSchema,
+  })
   verifyOtp(@Body() body: unknown, @Ctx() ctx: RequestContext) {
     const request = parseOrThrow(verifyOtpSchema, body);
     return this.deps.rpc.request<TokenResponse>(IDENTITY_SUBJECTS.verifyOtp, request, ctx);
@@ -56,7 +83,14 @@ export class IdentityController {
 
   @Post('auth/login')
   @HttpCode(200)
-  @ApiDoc({ tag, summary: 'Sign in with phone and password', body: loginSchema })
+  @ApiDoc({
+    tag,
+    response: tokenResponse,
+    errors: { 401: 'Phone or password does not match', 429: 'Too many attempts' },
+    example: { phone: '+4790000001', password: 'demo-password-1' },
+    summary: 'Sign in with phone and password',
+    body: loginSchema,
+  })
   login(@Body() body: unknown, @Ctx() ctx: RequestContext) {
     const request = parseOrThrow(loginSchema, body);
     return this.deps.rpc.request<TokenResponse>(IDENTITY_SUBJECTS.login, request, ctx);
@@ -64,7 +98,13 @@ export class IdentityController {
 
   @Post('auth/refresh')
   @HttpCode(200)
-  @ApiDoc({ tag, summary: 'New tokens for a refresh token', body: refreshSchema })
+  @ApiDoc({
+    tag,
+    response: refreshedTokenResponse,
+    errors: { 401: 'Unknown, expired or reused (a reuse revokes the session family)' },
+    summary: 'New tokens for a refresh token',
+    body: refreshSchema,
+  })
   refresh(@Body() body: unknown, @Ctx() ctx: RequestContext) {
     const request = parseOrThrow(refreshSchema, body);
     return this.deps.rpc.request<Omit<TokenResponse, 'user'>>(IDENTITY_SUBJECTS.refresh, request, ctx);
@@ -75,6 +115,7 @@ export class IdentityController {
   @AnyUser()
   @ApiDoc({
     tag,
+    errors: { 401: 'Unknown refresh token' },
     summary: 'End the session of a refresh token',
     body: refreshSchema,
     responses: { 204: 'Signed out' },
@@ -86,7 +127,14 @@ export class IdentityController {
 
   @Post('auth/token')
   @HttpCode(200)
-  @ApiDoc({ tag, summary: "A device's access token for its client credentials", body: deviceTokenSchema })
+  @ApiDoc({
+    tag,
+    response: deviceTokenResponse,
+    errors: { 401: 'Client id or secret does not match', 429: 'Too many attempts' },
+    example: { clientId: 'demo-camera', clientSecret: 'demo-camera-secret' },
+    summary: "A device's access token for its client credentials",
+    body: deviceTokenSchema,
+  })
   deviceToken(@Body() body: unknown, @Ctx() ctx: RequestContext) {
     const request = parseOrThrow(deviceTokenSchema, body);
     return this.deps.rpc.request<DeviceTokenResponse>(IDENTITY_SUBJECTS.deviceToken, request, ctx);
@@ -94,14 +142,24 @@ export class IdentityController {
 
   @Get('me')
   @AnyUser()
-  @ApiDoc({ tag, summary: 'The signed-in person, with the roles held at the token’s operator' })
+  @ApiDoc({
+    operationId: 'getMe',
+    tag,
+    response: meResponse,
+    summary: 'The signed-in person, with the roles held at the token’s operator',
+  })
   me(@Ctx() ctx: RequestContext) {
     return this.deps.rpc.request<Me>(IDENTITY_SUBJECTS.me, {}, ctx);
   }
 
   @Put('me')
   @AnyUser()
-  @ApiDoc({ tag, summary: 'Change the profile (name, e-mail, optional postal address)', body: profileSchema })
+  @ApiDoc({
+    tag,
+    response: meResponse,
+    summary: 'Change the profile (name, e-mail, optional postal address)',
+    body: profileSchema,
+  })
   updateProfile(@Body() body: unknown, @Ctx() ctx: RequestContext) {
     const request = parseOrThrow(profileSchema, body);
     return this.deps.rpc.request<Me>(IDENTITY_SUBJECTS.updateProfile, request, ctx);
@@ -112,6 +170,7 @@ export class IdentityController {
   @AnyUser()
   @ApiDoc({
     tag,
+    errors: { 422: 'Too short' },
     summary: 'Set the password for the web portal (at least 10 characters)',
     body: passwordSchema,
     responses: { 204: 'Set' },
@@ -123,7 +182,11 @@ export class IdentityController {
 
   @Get('me/export')
   @AnyUser()
-  @ApiDoc({ tag, summary: 'Everything held about me, with every operator' })
+  @ApiDoc({
+    tag,
+    response: personalDataExportResponse,
+    summary: 'Everything held about me, with every operator',
+  })
   exportMe(@Ctx() ctx: RequestContext) {
     return this.deps.rpc.request<PersonalDataExport>(IDENTITY_SUBJECTS.exportMe, {}, ctx, {
       timeoutMs: 15_000,
@@ -135,6 +198,7 @@ export class IdentityController {
   @AnyUser()
   @ApiDoc({
     tag,
+    response: emptyResponse,
     summary: 'Erase me: agreements end at period end, profile and card tokens are erased',
     responses: { 202: 'Erasure accepted' },
   })
@@ -144,7 +208,12 @@ export class IdentityController {
   }
 
   @Get('operator')
-  @ApiDoc({ tag, summary: "The request's operator (seller and branding)" })
+  @ApiDoc({
+    operationId: 'getOperator',
+    tag,
+    response: publicOperatorResponse,
+    summary: "The request's operator (seller and branding)",
+  })
   operator(@CurrentOperator() operator: Operator) {
     const { slug, name, organisationNumber, address } = operator;
     return { slug, name, organisationNumber, address };
@@ -154,6 +223,8 @@ export class IdentityController {
   @NoOperator()
   @ApiDoc({
     tag,
+    response: listOf(devSmsResponse),
+    errors: { 404: 'Not in dev mode (the SMS provider is not the dev inbox)' },
     summary: 'Dev mode only: the SMS inbox, newest first, for every operator',
     query: devSmsQuery,
   })

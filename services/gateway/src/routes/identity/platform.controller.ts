@@ -14,6 +14,7 @@ import { DEPS, type Deps } from '../../deps.js';
 import { NoOperator, Roles } from '../../http/access.js';
 import { Ctx } from '../../http/gateway-request.js';
 import { ApiDoc } from '../../openapi/api-doc.js';
+import { listOf, operatorAdminsResponse, operatorResponse } from '@parking/contracts/responses';
 
 const tag = 'Operators (platform)';
 
@@ -25,7 +26,15 @@ export class PlatformController {
 
   @Post('operators')
   @HttpCode(201)
-  @ApiDoc({ tag, summary: 'Create an operator', body: newOperatorSchema, responses: { 201: 'Created' } })
+  @ApiDoc({
+    operationId: 'createOperator',
+    tag,
+    response: operatorResponse,
+    errors: { 409: 'The slug or a host is taken' },
+    summary: 'Create an operator',
+    body: newOperatorSchema,
+    responses: { 201: 'Created' },
+  })
   async create(@Body() body: unknown, @Ctx() ctx: RequestContext) {
     const request = parseOrThrow(newOperatorSchema, body);
     const operator = await this.deps.rpc.request<Operator>(IDENTITY_SUBJECTS.createOperator, request, ctx);
@@ -34,14 +43,26 @@ export class PlatformController {
   }
 
   @Get('operators')
-  @ApiDoc({ tag, summary: 'Every operator' })
+  @ApiDoc({
+    operationId: 'listOperators',
+    tag,
+    response: listOf(operatorResponse),
+    summary: 'Every operator',
+  })
   async list(@Ctx() ctx: RequestContext) {
     const { items } = await this.deps.rpc.request<OperatorList>(IDENTITY_SUBJECTS.platformOperators, {}, ctx);
     return { items, nextCursor: null };
   }
 
   @Patch('operators/:id')
-  @ApiDoc({ tag, summary: "Change an operator's settings", body: operatorPatchSchema })
+  @ApiDoc({
+    operationId: 'updateOperator',
+    tag,
+    response: operatorResponse,
+    errors: { 409: 'A host is taken' },
+    summary: "Change an operator's settings",
+    body: operatorPatchSchema,
+  })
   async update(@Param('id') id: string, @Body() body: unknown, @Ctx() ctx: RequestContext) {
     const patch = parseOrThrow(operatorPatchSchema, body);
     const operator = await this.deps.rpc.request<Operator>(
@@ -54,7 +75,13 @@ export class PlatformController {
   }
 
   @Put('operators/:id/admins')
-  @ApiDoc({ tag, summary: "Name an operator's admins", body: operatorAdminsSchema })
+  @ApiDoc({
+    operationId: 'setOperatorAdmins',
+    tag,
+    response: operatorAdminsResponse,
+    summary: "Name an operator's admins",
+    body: operatorAdminsSchema,
+  })
   setAdmins(@Param('id') id: string, @Body() body: unknown, @Ctx() ctx: RequestContext) {
     const { phones } = parseOrThrow(operatorAdminsSchema, body);
     return this.deps.rpc.request<{ phones: string[] }>(

@@ -15,6 +15,14 @@ import { Roles } from '../../http/access.js';
 import { Ctx } from '../../http/gateway-request.js';
 import { ApiDoc } from '../../openapi/api-doc.js';
 import { withCursor } from '../lists.js';
+import {
+  adminUserResponse,
+  createdDeviceResponse,
+  deviceResponse,
+  deviceSecretResponse,
+  listOf,
+  userRolesResponse,
+} from '@parking/contracts/responses';
 
 const tag = 'Users and devices';
 const rolesBody = setRolesSchema.omit({ userId: true });
@@ -25,7 +33,13 @@ export class StaffController {
   constructor(@Inject(DEPS) private readonly deps: Deps) {}
 
   @Get('users')
-  @ApiDoc({ tag, summary: "The operator's customers and staff", query: listUsersSchema })
+  @ApiDoc({
+    operationId: 'listUsers',
+    tag,
+    response: listOf(adminUserResponse),
+    summary: "The operator's customers and staff",
+    query: listUsersSchema,
+  })
   async users(@Query() query: unknown, @Ctx() ctx: RequestContext) {
     const request = parseOrThrow(listUsersSchema, query);
     return withCursor(
@@ -36,6 +50,7 @@ export class StaffController {
   @Put('users/:userId/roles')
   @ApiDoc({
     tag,
+    response: userRolesResponse,
     summary: "Set a person's roles at this operator (effective at their next token)",
     body: rolesBody,
   })
@@ -48,6 +63,7 @@ export class StaffController {
   @HttpCode(201)
   @ApiDoc({
     tag,
+    response: createdDeviceResponse,
     summary: 'Create a device (the secret is shown once)',
     body: createDeviceSchema,
     responses: { 201: 'Created' },
@@ -58,7 +74,12 @@ export class StaffController {
   }
 
   @Get('devices')
-  @ApiDoc({ tag, summary: "The operator's devices" })
+  @ApiDoc({
+    operationId: 'listDevices',
+    tag,
+    response: listOf(deviceResponse),
+    summary: "The operator's devices",
+  })
   async devices(@Ctx() ctx: RequestContext) {
     return withCursor(
       await this.deps.rpc.request<{ items: Device[] }>(IDENTITY_SUBJECTS.listDevices, {}, ctx),
@@ -67,7 +88,12 @@ export class StaffController {
 
   @Post('devices/:id/rotate-secret')
   @HttpCode(200)
-  @ApiDoc({ tag, summary: "Replace a device's secret (shown once)" })
+  @ApiDoc({
+    operationId: 'rotateDeviceSecret',
+    tag,
+    response: deviceSecretResponse,
+    summary: "Replace a device's secret (shown once)",
+  })
   rotate(@Param('id') deviceId: string, @Ctx() ctx: RequestContext) {
     return this.deps.rpc.request(IDENTITY_SUBJECTS.rotateDeviceSecret, { deviceId }, ctx);
   }
@@ -75,6 +101,7 @@ export class StaffController {
   @Delete('devices/:id')
   @HttpCode(204)
   @ApiDoc({
+    operationId: 'revokeDevice',
     tag,
     summary: 'Revoke a device (its tokens stop working at once)',
     responses: { 204: 'Revoked' },

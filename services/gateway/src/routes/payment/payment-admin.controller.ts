@@ -14,6 +14,7 @@ import { DEPS, type Deps } from '../../deps.js';
 import { Roles } from '../../http/access.js';
 import { Ctx } from '../../http/gateway-request.js';
 import { ApiDoc } from '../../openapi/api-doc.js';
+import { listOf, receiptResponse, renewalRunResponse } from '@parking/contracts/responses';
 
 const CSV_HEADER = 'number,date,kind,net,vat,total,product\r\n';
 
@@ -24,7 +25,11 @@ export class PaymentAdminController {
 
   @Get('receipts')
   @ApiDoc({
+    operationId: 'listOperatorReceipts',
     tag: 'Receipts (operator)',
+    response: listOf(receiptResponse),
+    description:
+      'With `Accept: text/csv` the answer is the accounting export of the whole range as `text/csv` (an attachment, receipts.csv).',
     summary: "The operator's receipts; Accept: text/csv gives the accounting export",
     query: adminReceiptsSchema,
   })
@@ -66,7 +71,10 @@ export class PaymentAdminController {
   @Post('renewals/run')
   @HttpCode(200)
   @ApiDoc({
+    operationId: 'runRenewals',
     tag: 'Renewals (operator)',
+    response: renewalRunResponse,
+    errors: { 422: 'In production, asOf in the future' },
     summary: 'Do everything due at asOf (default now): renewal charges, retries, ending agreements',
     body: runRenewalsSchema,
   })

@@ -16,6 +16,7 @@ import { Ctx } from '../../http/gateway-request.js';
 import { idempotencyKeyOf } from '../../http/idempotency-key.js';
 import { ApiDoc } from '../../openapi/api-doc.js';
 import { withCursor } from '../lists.js';
+import { listOf, paymentMethodResponse, receiptResponse } from '@parking/contracts/responses';
 
 const tag = 'Payment methods';
 const confirmBody = z.object({ code: z.string().min(1).max(20) });
@@ -28,7 +29,11 @@ export class PaymentController {
 
   @Post('payment-methods')
   @ApiDoc({
+    operationId: 'addPaymentMethod',
     tag,
+    response: paymentMethodResponse,
+    errors: { 402: 'The card was declined' },
+    example: { token: 'tok_visa' },
     summary: 'Add a card from a PSP token',
     body: addPaymentMethodSchema,
     responses: { 201: 'Added (active)', 202: 'Needs 3-D Secure (requires_action)' },
@@ -45,7 +50,14 @@ export class PaymentController {
   }
 
   @Post('payment-methods/:id/confirm')
-  @ApiDoc({ tag, summary: "Confirm a card's 3-D Secure challenge", body: confirmBody })
+  @ApiDoc({
+    operationId: 'confirmPaymentMethod',
+    tag,
+    response: paymentMethodResponse,
+    errors: { 422: 'Wrong code' },
+    summary: "Confirm a card's 3-D Secure challenge",
+    body: confirmBody,
+  })
   async confirm(
     @Param('id') paymentMethodId: string,
     @Body() body: unknown,
@@ -63,7 +75,12 @@ export class PaymentController {
   }
 
   @Get('payment-methods')
-  @ApiDoc({ tag, summary: "The customer's cards" })
+  @ApiDoc({
+    operationId: 'listPaymentMethods',
+    tag,
+    response: listOf(paymentMethodResponse),
+    summary: "The customer's cards",
+  })
   async list(@Ctx() ctx: RequestContext) {
     return withCursor(
       await this.deps.rpc.request<{ items: PaymentMethod[] }>(PAYMENT_SUBJECTS.listMethods, {}, ctx),
@@ -73,7 +90,9 @@ export class PaymentController {
   @Delete('payment-methods/:id')
   @HttpCode(204)
   @ApiDoc({
+    operationId: 'removePaymentMethod',
     tag,
+    errors: { 409: 'An auto-renewing agreement renews with it' },
     summary: 'Remove a card (409 while an auto-renewing agreement renews with it)',
     responses: { 204: 'Removed' },
   })
@@ -83,7 +102,12 @@ export class PaymentController {
   }
 
   @Get('receipts')
-  @ApiDoc({ tag: 'Receipts', summary: "The customer's receipts, newest first" })
+  @ApiDoc({
+    operationId: 'listReceipts',
+    tag: 'Receipts',
+    response: listOf(receiptResponse),
+    summary: "The customer's receipts, newest first",
+  })
   async receipts(@Ctx() ctx: RequestContext) {
     return withCursor(
       await this.deps.rpc.request<{ items: Receipt[] }>(PAYMENT_SUBJECTS.listReceipts, {}, ctx),
@@ -91,7 +115,7 @@ export class PaymentController {
   }
 
   @Get('receipts/:id')
-  @ApiDoc({ tag: 'Receipts', summary: 'A receipt' })
+  @ApiDoc({ operationId: 'getReceipt', tag: 'Receipts', response: receiptResponse, summary: 'A receipt' })
   receipt(@Param('id') receiptId: string, @Ctx() ctx: RequestContext) {
     parseOrThrow(id, receiptId, 'id');
     return this.deps.rpc.request<Receipt>(PAYMENT_SUBJECTS.getReceipt, { receiptId }, ctx);

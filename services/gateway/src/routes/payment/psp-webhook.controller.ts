@@ -9,6 +9,7 @@ import { DEPS, type Deps } from '../../deps.js';
 import { NoOperator } from '../../http/access.js';
 import { Ctx } from '../../http/gateway-request.js';
 import { ApiDoc } from '../../openapi/api-doc.js';
+import { webhookReceivedResponse } from '@parking/contracts/responses';
 
 @Controller('v1/psp')
 export class PspWebhookController {
@@ -17,7 +18,13 @@ export class PspWebhookController {
   @Post('webhooks')
   @NoOperator()
   @HttpCode(200)
-  @ApiDoc({ tag: 'Payment methods', summary: "The PSP's signed notifications (psp-signature: HMAC-SHA256)" })
+  @ApiDoc({
+    operationId: 'receivePspWebhook',
+    tag: 'Payment methods',
+    response: webhookReceivedResponse,
+    errors: { 401: 'Bad signature' },
+    summary: "The PSP's signed notifications (psp-signature: HMAC-SHA256)",
+  })
   async receive(
     @Req() req: FastifyRequest & { rawBody?: Buffer },
     @Body() body: unknown,
