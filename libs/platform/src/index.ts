@@ -9,3 +9,4 @@ export * from './shutdown.js';
 export * from './clock.js';
 export * from './bootstrap.js';
 export * from './trace.js';
+export * from './production-guards.js';
