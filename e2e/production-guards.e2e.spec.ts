@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from '@jest/globals';
+import { describe, expect, it, jest } from '@jest/globals';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -18,13 +18,16 @@ function start(service: string, env: Record<string, string>) {
       ...env,
     },
     encoding: 'utf8',
-    timeout: 20_000,
+    // Generous: on a loaded machine a cold Node start with tracing takes seconds.
+    timeout: 90_000,
   });
   const lines = result.stderr.split('\n').filter(Boolean);
   return { status: result.status, lines };
 }
 
 const STRONG = 'k3J9vQ2xLr8TzW4pN6yH1mB5cF7dG0sA';
+
+jest.setTimeout(120_000);
 
 describe('production refuses unsafe settings', () => {
   it('refuses the sandbox PSP', () => {
@@ -36,23 +39,27 @@ describe('production refuses unsafe settings', () => {
     expect(lines).toEqual([
       expect.stringMatching(/^config: PSP_PROVIDER: the sandbox PSP is refused in production/),
     ]);
-  });
+  }, 120_000);
 
   it.each([
     ['unset', {}],
     ['empty', { PSP_WEBHOOK_SECRET: '' }],
     ['the published default', { PSP_WEBHOOK_SECRET: 'sandbox-webhook-secret-change-me' }],
     ['the dev overlay secret', { PSP_WEBHOOK_SECRET: 'dev-only-psp-webhook-secret' }],
-  ])('refuses a webhook secret that is %s', (_name, env: Record<string, string>) => {
-    const { status, lines } = start('payment-renewal', env);
-    expect(status).toBe(1);
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^config: .*PSP_WEBHOOK_SECRET: /);
-  });
+  ])(
+    'refuses a webhook secret that is %s',
+    (_name, env: Record<string, string>) => {
+      const { status, lines } = start('payment-renewal', env);
+      expect(status).toBe(1);
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(/^config: .*PSP_WEBHOOK_SECRET: /);
+    },
+    120_000,
+  );
 
   it('refuses the dev SMS inbox', () => {
     const { status, lines } = start('identity', { SMS_PROVIDER: 'dev-inbox', OTP_HASH_KEY: STRONG });
     expect(status).toBe(1);
     expect(lines).toEqual([expect.stringMatching(/^config: SMS_PROVIDER: /)]);
-  });
+  }, 120_000);
 });
