@@ -41,15 +41,17 @@ describe('Idempotency-Key', () => {
     const runs = { n: 0 };
     const card = { status: 201, body: { id: 'card-1' } };
     const outcomes = await settle(
-      Array.from({ length: 10 }, () => store.run(scope('u1'), 'k1', { token: 'tok_visa' }, slow(card, runs))),
+      Array.from({ length: 10 }, () =>
+        store.run(scope('u1'), 'k1', { token: 'tok_visa', label: 'x' }, slow(card, runs)),
+      ),
     );
     expect(runs.n).toBe(1);
     expect(outcomes.filter((o) => o === 201)).toHaveLength(1);
     expect(outcomes.filter((o) => o === 'CONFLICT')).toHaveLength(9);
     // The same body with its fields in another order is the same request.
-    await expect(store.run(scope('u1'), 'k1', { token: 'tok_visa' }, slow(card, runs))).resolves.toEqual(
-      card,
-    );
+    await expect(
+      store.run(scope('u1'), 'k1', { label: 'x', token: 'tok_visa' }, slow(card, runs)),
+    ).resolves.toEqual(card);
     expect(runs.n).toBe(1);
     await expect(store.run(scope('u1'), 'k1', { token: 'tok_3ds' }, slow(card, runs))).rejects.toMatchObject({
       code: 'RULE_VIOLATED',
