@@ -4,7 +4,9 @@ import { headers as natsHeaders, nanos, type NatsConnection } from '@nats-io/tra
 import { eventStoreMigrations, runMigrations } from '@parking/event-store';
 import { testDatabase, testNatsConnection, uniqueName, type TestDatabase } from '@parking/testing';
 import { randomUUID } from 'node:crypto';
+import type pg from 'pg';
 import { DurableConsumer } from './consumer.js';
+import { markDeadLettersForReplay } from './dead-letters.js';
 import { messagingMigrations } from './migrations.js';
 import type { ConsumedEvent } from './types.js';
 
@@ -179,4 +181,88 @@ describe('DurableConsumer', () => {
     await again.stop();
     expect(await effects(durable)).toHaveLength(1);
   }, 20_000);
+
+  it('puts an event back when pool.connect() fails with several in flight: no unhandled rejection, nothing lost', async () => {
+    const durable = uniqueName('connect');
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    let failures = 0;
+    // The database is away for the first 8 connection attempts (a failover), then back.
+    const flaky = {
+      connect: () => (failures++ < 8 ? Promise.reject(new Error('connect ECONNREFUSED')) : db.pool.connect()),
+      query: (...args: unknown[]) => (db.pool.query as (...a: unknown[]) => unknown)(...args),
+    } as unknown as pg.Pool;
+    const consumer = new DurableConsumer({
+      nc,
+      pool: flaky,
+      stream,
+      durable,
+      filterSubject: `${root}.connect.>`,
+      concurrency: 4,
+      handle: async (event, tx) => {
+        await tx.query('insert into effects values ($1, $2, $3)', [
+          event.eventId,
+          durable,
+          (event.data as { n: number }).n,
+        ]);
+      },
+    });
+    try {
+      for (let n = 1; n <= 6; n++) await publish('connect.Happened', { n });
+      await consumer.start();
+      await waitUntil(async () => (await effects(durable)).length === 6, 20_000);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(unhandled).toEqual([]);
+      expect(consumer.isRunning()).toBe(true);
+      expect((await effects(durable)).map((r) => r.n).sort()).toEqual([1, 2, 3, 4, 5, 6]);
+    } finally {
+      await consumer.stop();
+      process.off('unhandledRejection', onUnhandled);
+    }
+  }, 30_000);
+
+  it('keeps retrying for its retry time, dead-letters after it, and handles the letter again on replay', async () => {
+    const durable = uniqueName('replay');
+    let broken = true;
+    let attempts = 0;
+    const consumer = new DurableConsumer({
+      nc,
+      pool: db.pool,
+      stream,
+      durable,
+      filterSubject: `${root}.replay.>`,
+      // 200 ms doubling: deliveries at about 0, 0.4 and 1.2 s fit in 1.5 s; the third is the last.
+      retryForMs: 1_500,
+      replayIntervalMs: 100,
+      handle: async (event, tx) => {
+        attempts++;
+        if (broken) throw new Error('a neighbour is down');
+        await tx.query('insert into effects values ($1, $2, $3)', [event.eventId, durable, 1]);
+      },
+    });
+    await consumer.start();
+    try {
+      const id = await publish('replay.Happened', { n: 1 });
+      await waitUntil(
+        async () =>
+          (await db.pool.query('select 1 from messaging.dead_letters where consumer = $1', [durable]))
+            .rowCount === 1,
+        20_000,
+      );
+      expect(attempts).toBe(3);
+      broken = false;
+      expect(await markDeadLettersForReplay(db.pool, durable)).toBe(1);
+      await waitUntil(async () => (await effects(durable)).length === 1, 10_000);
+      const { rows } = await db.pool.query('select * from messaging.dead_letters where consumer = $1', [
+        durable,
+      ]);
+      expect(rows[0]).toMatchObject({ event_id: id });
+      expect(rows[0].resolved_at).not.toBeNull();
+      // Replayed once: marking again finds nothing unresolved.
+      expect(await markDeadLettersForReplay(db.pool, durable)).toBe(0);
+    } finally {
+      await consumer.stop();
+    }
+  }, 30_000);
 });

@@ -1,7 +1,9 @@
 // A durable JetStream pull consumer with explicit acks. Each event is handled in one PostgreSQL
 // transaction together with its inbox row, so a redelivered event changes nothing; a handler that keeps
-// failing is retried with growing delays and, past its maximum deliveries, lands in the dead-letter
-// table (logged), never silently dropped.
+// failing is retried with growing delays (up to 5 minutes apart) for up to 24 hours by default
+// (CONSUMER_RETRY_HOURS), so that a database failover or a long outage of a neighbour loses nothing, and
+// only then lands in the dead-letter table (logged, counted), never silently dropped. Dead letters are
+// handled again when an operator asks (`npm run replay-dead-letters -- <service>`, see replayDeadLetters).
 import {
   AckPolicy,
   DeliverPolicy,
@@ -89,6 +91,35 @@ export interface DurableConsumerOptions {
   concurrency?: number;
   deliverPolicy?: 'all' | 'new';
   logger?: MessagingLogger;
+  /**
+   * How long a failing event is retried before it is dead-lettered (default: CONSUMER_RETRY_HOURS,
+   * else 24 h). Ignored when maxDeliver is given.
+   */
+  retryForMs?: number;
+  /** How often dead letters marked for replay are looked for (default 5 s). */
+  replayIntervalMs?: number;
+}
+
+/** The delay before delivery n + 1 after delivery n failed: 200 ms doubling, at most 5 minutes. */
+export function retryDelayMs(deliveryCount: number): number {
+  return Math.min(200 * 2 ** Math.min(deliveryCount, 20), 300_000);
+}
+
+/** How many deliveries fit in `retryForMs` with retryDelayMs between them (at least 1). */
+export function deliveriesWithin(retryForMs: number): number {
+  let elapsed = 0;
+  let n = 1;
+  while (elapsed + retryDelayMs(n) <= retryForMs) {
+    elapsed += retryDelayMs(n);
+    n += 1;
+  }
+  return n;
+}
+
+/** CONSUMER_RETRY_HOURS from the environment (validated by baseServiceConfig at start), else 24. */
+export function defaultRetryForMs(env: Record<string, string | undefined> = process.env): number {
+  const hours = Number(env.CONSUMER_RETRY_HOURS);
+  return (Number.isFinite(hours) && hours > 0 ? hours : 24) * 3_600_000;
 }
 
 export class DurableConsumer {
@@ -96,6 +127,8 @@ export class DurableConsumer {
   private messages: ConsumerMessages | null = null;
   private loop: Promise<void> | null = null;
   private lagTimer: NodeJS.Timeout | null = null;
+  private replayTimer: NodeJS.Timeout | null = null;
+  private replaying: Promise<number> | null = null;
   private readonly logger: MessagingLogger;
   private readonly stream: string;
   private readonly maxDeliver: number;
@@ -103,7 +136,7 @@ export class DurableConsumer {
   constructor(private readonly options: DurableConsumerOptions) {
     this.logger = options.logger ?? quietLogger;
     this.stream = options.stream ?? PARKING_STREAM;
-    this.maxDeliver = options.maxDeliver ?? 5;
+    this.maxDeliver = options.maxDeliver ?? deliveriesWithin(options.retryForMs ?? defaultRetryForMs());
   }
 
   isRunning(): boolean {
@@ -117,14 +150,21 @@ export class DurableConsumer {
     this.loop = this.run();
     this.lagTimer = setInterval(() => void this.lag().catch(() => {}), 5_000);
     this.lagTimer.unref();
+    this.replayTimer = setInterval(
+      () => void this.replayDeadLetters().catch(() => {}),
+      this.options.replayIntervalMs ?? 5_000,
+    );
+    this.replayTimer.unref();
   }
 
   /** Stops pulling and waits for the event in hand to be handled and acknowledged. */
   async stop(): Promise<void> {
     this.running = false;
     if (this.lagTimer) clearInterval(this.lagTimer);
+    if (this.replayTimer) clearInterval(this.replayTimer);
     this.messages?.stop();
     await this.loop;
+    await this.replaying?.catch(() => 0);
   }
 
   async lag(): Promise<number> {
@@ -167,9 +207,13 @@ export class DurableConsumer {
         const inFlight = new Set<Promise<void>>();
         for await (const msg of this.messages) {
           if (concurrency === 1) {
-            await this.process(msg);
+            await this.process(msg).catch((err) => this.nakAfterError(msg, err));
           } else {
-            const handling: Promise<void> = this.process(msg).finally(() => inFlight.delete(handling));
+            // process() settles every message itself (ack, nak or dead letter) and never rejects; the
+            // catch is a last guard, so a failure in flight can never become an unhandled rejection.
+            const handling: Promise<void> = this.process(msg)
+              .catch((err) => this.nakAfterError(msg, err))
+              .finally(() => inFlight.delete(handling));
             inFlight.add(handling);
             if (inFlight.size >= concurrency) await Promise.race(inFlight);
           }
@@ -178,7 +222,7 @@ export class DurableConsumer {
             break;
           }
         }
-        await Promise.all(inFlight);
+        await Promise.allSettled(inFlight);
       } catch (err) {
         if (!this.running) break;
         this.logger.warn({ err, consumer: this.options.durable }, 'consumer interrupted; resuming');
@@ -221,10 +265,16 @@ export class DurableConsumer {
     const parent = extractTraceContext(msg.headers);
     const span = tracer.startSpan(`consume ${msg.subject}`, { kind: SpanKind.CONSUMER }, parent);
     const timer = handleDuration.startTimer({ consumer: durable });
-    const tx = await this.options.pool.connect().catch((err) => {
+    let tx: pg.PoolClient;
+    try {
+      tx = await this.options.pool.connect();
+    } catch (err) {
+      // The database is away (a failover): try again later, counted against the retry time.
       span.end();
-      throw err;
-    });
+      timer();
+      this.retryLater(msg, err, event);
+      return;
+    }
     try {
       await tx.query('begin');
       const fresh = await tx.query(
@@ -245,26 +295,113 @@ export class DurableConsumer {
       await tx.query('rollback').catch(() => {});
       span.setStatus({ code: SpanStatusCode.ERROR, message: String((err as Error).message) });
       if (event.deliveryCount >= this.maxDeliver) {
-        await this.deadLetter(msg, err, event);
+        await this.deadLetter(msg, err, event).catch((dlErr) => this.retryLater(msg, dlErr, event));
       } else {
-        this.logger.warn(
-          {
-            err,
-            consumer: durable,
-            subject: msg.subject,
-            eventId: event.eventId,
-            delivery: event.deliveryCount,
-          },
-          'event handler failed; will retry',
-        );
-        msg.nak(Math.min(200 * 2 ** event.deliveryCount, 30_000));
-        consumed.inc({ consumer: durable, outcome: 'retry' });
+        this.retryLater(msg, err, event);
       }
     } finally {
       tx.release();
       timer();
       span.end();
     }
+  }
+
+  private retryLater(msg: JsMsg, err: unknown, event: ConsumedEvent): void {
+    this.logger.warn(
+      {
+        err,
+        consumer: this.options.durable,
+        subject: msg.subject,
+        eventId: event.eventId,
+        delivery: event.deliveryCount,
+      },
+      'event handler failed; will retry',
+    );
+    msg.nak(retryDelayMs(event.deliveryCount));
+    consumed.inc({ consumer: this.options.durable, outcome: 'retry' });
+  }
+
+  /** The last guard: an error that escaped process() puts the message back for a later try. */
+  private nakAfterError(msg: JsMsg, err: unknown): void {
+    this.logger.error({ err, consumer: this.options.durable, subject: msg.subject }, 'event handling failed');
+    try {
+      msg.nak(retryDelayMs(msg.info.deliveryCount));
+    } catch {
+      // Not acknowledged: JetStream redelivers it after ack_wait.
+    }
+  }
+
+  /**
+   * Handles again the dead letters of this consumer that an operator marked for replay
+   * (`messaging.dead_letters.replay_requested_at`), each in one transaction with its inbox row, like a
+   * delivery. A replayed letter is resolved; one that fails again stays, with its new error. Returns
+   * how many were resolved.
+   */
+  async replayDeadLetters(): Promise<number> {
+    if (this.replaying) return this.replaying;
+    this.replaying = this.replayMarked().finally(() => (this.replaying = null));
+    return this.replaying;
+  }
+
+  private async replayMarked(): Promise<number> {
+    const durable = this.options.durable;
+    const { rows } = await this.options.pool.query(
+      `select * from messaging.dead_letters
+       where consumer = $1 and replay_requested_at is not null and resolved_at is null order by id`,
+      [durable],
+    );
+    let resolved = 0;
+    for (const row of rows) {
+      const headers = new Map<string, string>(
+        Object.entries(row.headers as Record<string, string[]>).map(([k, v]) => [k, v[0] ?? '']),
+      );
+      const get = (k: string) => headers.get(k) || undefined;
+      const event: ConsumedEvent = {
+        eventId: row.event_id ?? uuidOfSequence(Number(row.stream_sequence)),
+        type: get(HEADERS.eventType) ?? String(row.subject).split('.').pop() ?? '',
+        subject: row.subject,
+        streamId: get(HEADERS.streamId) ?? '',
+        streamVersion: Number(get(HEADERS.streamVersion) ?? 0),
+        schemaVersion: Number(get(HEADERS.schemaVersion) ?? 1),
+        operatorId: get(HEADERS.operatorId) ?? '',
+        correlationId: get(HEADERS.correlationId),
+        causationId: get(HEADERS.causationId),
+        traceparent: get(HEADERS.traceparent),
+        data: JSON.parse(row.payload),
+        deliveryCount: Number(row.deliveries) + 1,
+        streamSequence: Number(row.stream_sequence),
+      };
+      const tx = await this.options.pool.connect();
+      try {
+        await tx.query('begin');
+        const fresh = await tx.query(
+          'insert into messaging.inbox (consumer, event_id) values ($1, $2) on conflict do nothing',
+          [durable, isUuid(event.eventId) ? event.eventId : uuidOfSequence(event.streamSequence)],
+        );
+        if (fresh.rowCount) await this.options.handle(event, tx);
+        await tx.query(
+          'update messaging.dead_letters set resolved_at = now(), replay_requested_at = null where id = $1',
+          [row.id],
+        );
+        await tx.query('commit');
+        resolved += 1;
+        consumed.inc({ consumer: durable, outcome: 'replayed' });
+        this.logger.warn({ consumer: durable, eventId: event.eventId }, 'dead letter replayed');
+      } catch (err) {
+        await tx.query('rollback').catch(() => {});
+        await this.options.pool
+          .query(
+            `update messaging.dead_letters set replay_requested_at = null, error = $2, failed_at = now()
+             where id = $1`,
+            [row.id, err instanceof Error ? `${err.message}\n${err.stack ?? ''}` : String(err)],
+          )
+          .catch(() => {});
+        this.logger.error({ err, consumer: durable, eventId: event.eventId }, 'dead letter replay failed');
+      } finally {
+        tx.release();
+      }
+    }
+    return resolved;
   }
 
   private async deadLetter(msg: JsMsg, err: unknown, event?: ConsumedEvent): Promise<void> {

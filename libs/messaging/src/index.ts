@@ -8,3 +8,4 @@ export * from './rpc-server.js';
 export * from './consumer.js';
 export * from './migrations.js';
 export * from './service-infrastructure.js';
+export * from './dead-letters.js';

@@ -27,6 +27,14 @@ export const messagingMigrations: Migration[] = [
       );
     `,
   },
+  {
+    id: 'messaging_002_dead_letter_replay',
+    sql: `
+      -- Set by \`npm run replay-dead-letters\`; the consumer handles the letter again and resolves it.
+      alter table messaging.dead_letters add column replay_requested_at timestamptz;
+      create index dead_letters_replay on messaging.dead_letters (consumer) where replay_requested_at is not null;
+    `,
+  },
 ];
 
 /**

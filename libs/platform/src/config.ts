@@ -1,6 +1,7 @@
 // Configuration from environment variables, validated at start-up: a bad or missing value stops the
 // process with one line naming it.
 import { z } from 'zod';
+import { productionProblems } from './production-guards.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -30,6 +31,12 @@ export const baseServiceConfig = commonConfig.extend({
   DATABASE_URL: z.url(),
   /** The health and metrics port. */
   HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(3001),
+  /** How long a consumer retries a failing event before dead-lettering it (libs/messaging). */
+  CONSUMER_RETRY_HOURS: z.coerce
+    .number()
+    .min(0.001)
+    .max(24 * 14)
+    .default(24),
   /** Load the demo data of API.md; unset means: yes, unless NODE_ENV=production. */
   DEMO_DATA: flag,
 });
@@ -95,13 +102,19 @@ export function parseConfig<S extends z.ZodType>(
   return result.data;
 }
 
-/** Validates the environment, or prints one line naming each bad variable and exits with 1. */
+/**
+ * Validates the environment, or prints one line naming each bad variable and exits with 1; in
+ * production also refuses the unsafe settings of production-guards.ts the same way.
+ */
 export function loadConfig<S extends z.ZodType>(
   schema: S,
   env: Record<string, string | undefined> = process.env,
 ): z.output<S> {
   try {
-    return parseConfig(schema, env);
+    const config = parseConfig(schema, env);
+    const problems = productionProblems(config as Record<string, unknown>);
+    if (problems.length) throw new ConfigError(`config: ${problems.join('; ')}`);
+    return config;
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     process.stderr.write(`${err.message}\n`);

@@ -32,6 +32,7 @@ describe('parseConfig', () => {
       DEMO_DATA: true,
       SHUTDOWN_TIMEOUT_MS: 10_000,
       NATS_STREAM_REPLICAS: 1,
+      CONSUMER_RETRY_HOURS: 24,
     });
   });
 

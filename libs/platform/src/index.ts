@@ -10,3 +10,4 @@ export * from './clock.js';
 export * from './bootstrap.js';
 export * from './trace.js';
 export * from './port-report.js';
+export * from './production-guards.js';

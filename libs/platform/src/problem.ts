@@ -67,28 +67,56 @@ function fromFastify(err: unknown): ErrorBody | null {
 }
 
 const INTERNAL_DETAIL = 'Something went wrong on our side.';
+const UNAVAILABLE_DETAIL = 'The service is unavailable right now; try again shortly.';
+const CONCURRENT_CHANGE_DETAIL = 'The resource was changed at the same time; try again.';
+
+/**
+ * What a 409 may carry beyond its detail and `errors` (API.md names these for the client); never the
+ * event store's stream ids, versions or constraint names.
+ */
+const CONFLICT_EXTENSIONS = new Set(['agreementIds']);
+const isStoreConflict = (data: unknown) =>
+  typeof data === 'object' &&
+  data !== null &&
+  ('streamId' in data || 'expectedVersion' in data || 'constraint' in data);
 
 /** The problem+json response for an AppError, an ErrorBody from a NATS reply, or anything thrown. */
+/**
+ * `devMode` (not production) keeps a 503's own detail, which may name a NATS subject or a raw error;
+ * in production every 5xx says only what kind of failure it was (the gateway logs the rest).
+ */
 export function toProblem(
   err: unknown,
-  options: { instance?: string } = {},
+  options: { instance?: string; devMode?: boolean } = {},
 ): { status: number; headers: Record<string, string>; body: ProblemBody } {
   const body: ErrorBody | null = isAppError(err) ? err.toBody() : isErrorBody(err) ? err : fromFastify(err);
   const code: ErrorCode = body?.code ?? 'INTERNAL';
   const status = httpStatusOf(code);
   const internal = code === 'INTERNAL';
+  const hidden = internal || (code === 'UNAVAILABLE' && !options.devMode);
+  const storeConflict = code === 'CONFLICT' && isStoreConflict(body?.data);
   const problem: ProblemBody = {
     type: `${TYPE_BASE}${(!internal && body?.type) || code.toLowerCase().replace(/_/g, '-')}`,
     title: TITLE[code],
     status,
-    detail: internal ? INTERNAL_DETAIL : body?.message || TITLE[code],
+    detail: internal
+      ? INTERNAL_DETAIL
+      : hidden
+        ? UNAVAILABLE_DETAIL
+        : storeConflict
+          ? CONCURRENT_CHANGE_DETAIL
+          : body?.message || TITLE[code],
   };
-  if (!internal && body?.fields?.length)
+  if (!hidden && body?.fields?.length)
     problem.errors = body.fields.map(({ path, message }) => ({ path, message }));
   if (options.instance) problem.instance = options.instance;
-  if (!internal && body?.data && typeof body.data === 'object' && !Array.isArray(body.data)) {
+  if (!hidden && body?.data && typeof body.data === 'object' && !Array.isArray(body.data)) {
     // Extension members may add to the problem, never rewrite its standard members.
-    for (const [key, value] of Object.entries(body.data)) if (!(key in problem)) problem[key] = value;
+    for (const [key, value] of Object.entries(body.data)) {
+      if (key in problem) continue;
+      if (code === 'CONFLICT' && !CONFLICT_EXTENSIONS.has(key)) continue;
+      problem[key] = value;
+    }
   }
   const headers: Record<string, string> = { 'content-type': PROBLEM_CONTENT_TYPE };
   if (code === 'RATE_LIMITED') {

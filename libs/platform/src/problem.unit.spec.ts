@@ -25,7 +25,11 @@ describe('httpStatusOf', () => {
 
 describe('toProblem', () => {
   it.each(ERROR_CODES.filter((c) => c !== 'INTERNAL'))('turns an AppError %s into problem+json', (code) => {
-    const problem = toProblem(new AppError(code, `message for ${code}`), { instance: '/v1/x' });
+    // devMode: a 503 keeps its detail there (production hides it, tested below).
+    const problem = toProblem(new AppError(code, `message for ${code}`), {
+      instance: '/v1/x',
+      devMode: true,
+    });
     expect(problem.status).toBe(STATUS[code]);
     expect(problem.headers['content-type']).toBe(PROBLEM_CONTENT_TYPE);
     expect(problem.body).toMatchObject({
@@ -106,5 +110,34 @@ describe('toProblem', () => {
       status: 400,
       detail: 'The request could not be read',
     });
+  });
+
+  it('keeps a 503 detail naming a NATS subject only in dev mode', () => {
+    const err = new AppError('UNAVAILABLE', 'agreement.purchase: TIMEOUT');
+    expect(toProblem(err, { devMode: true }).body.detail).toBe('agreement.purchase: TIMEOUT');
+    const prod = toProblem(err).body;
+    expect(prod.status).toBe(503);
+    expect(JSON.stringify(prod)).not.toMatch(/agreement\.purchase|TIMEOUT/);
+  });
+
+  it('never shows a 409 with stream ids, versions or constraint names', () => {
+    const storeConflict = new AppError('CONFLICT', 'stream agreement-123 is at another version', {
+      data: { streamId: 'agreement-123', expectedVersion: 4, constraint: 'events_stream_version_key' },
+    });
+    for (const devMode of [true, false]) {
+      const body = toProblem(storeConflict, { devMode }).body;
+      expect(body.status).toBe(409);
+      expect(JSON.stringify(body)).not.toMatch(/agreement-123|expectedVersion|constraint|events_/);
+    }
+    // What API.md names stays: the sold-out product, the agreements renewing with a card.
+    const soldOut = new AppError('CONFLICT', 'The product is sold out', {
+      type: 'sold-out',
+      fields: [{ path: 'productId', message: 'sold out' }],
+      data: { productId: 'p-1', internal: 'x' },
+    });
+    expect(toProblem(soldOut).body).toMatchObject({ errors: [{ path: 'productId', message: 'sold out' }] });
+    expect(toProblem(soldOut).body).not.toHaveProperty('internal');
+    const renewing = new AppError('CONFLICT', 'renews with this card', { data: { agreementIds: ['a-1'] } });
+    expect(toProblem(renewing).body).toMatchObject({ agreementIds: ['a-1'] });
   });
 });

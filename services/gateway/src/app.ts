@@ -61,7 +61,7 @@ export async function createGatewayApp(deps: Deps): Promise<NestFastifyApplicati
       maxAge: 600,
     });
   }
-  app.useGlobalFilters(new ProblemFilter(deps.logger));
+  app.useGlobalFilters(new ProblemFilter(deps.logger, deps.config.NODE_ENV !== 'production'));
   await app.init();
   return app;
 }

@@ -22,6 +22,7 @@ import { RevokedDevices } from './auth/revoked-devices.js';
 import type { Config } from './config.js';
 import type { Deps } from './deps.js';
 import { registerServiceChecks } from './health/service-readiness.js';
+import { IdempotencyStore } from './http/idempotency.js';
 import { PublicReadCache } from './http/read-cache.js';
 import { watchOperatorChanges } from './operators/operator-changes.js';
 import { OperatorDirectory } from './operators/operator-directory.js';
@@ -74,7 +75,19 @@ export async function startGateway(
   registerServiceChecks(health, nc, config.SERVICES);
 
   const publicReads = new PublicReadCache();
-  const deps: Deps = { config, logger, nc, rpc, operators, tokens, revokedDevices, publicReads, health };
+  const idempotency = new IdempotencyStore(nc, { replicas: config.NATS_STREAM_REPLICAS });
+  const deps: Deps = {
+    config,
+    logger,
+    nc,
+    rpc,
+    operators,
+    tokens,
+    revokedDevices,
+    publicReads,
+    health,
+    idempotency,
+  };
   const app = await createGatewayApp(deps);
 
   const catalogueChanges = nc.subscribe('parking.catalogue.>', { callback: () => publicReads.clear() });

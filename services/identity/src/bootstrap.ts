@@ -18,6 +18,7 @@ import { IdentityModule } from './identity.module.js';
 import { migrations } from './migrations/index.js';
 import { defaultOperator, ensureOperator } from './operators/operators.js';
 import { DevInboxSms, HttpSms } from './sms/sms.port.js';
+import { scheduleSignInSweep } from './privacy/retention.js';
 import { SigningKeys } from './tokens/signing-keys.js';
 import { integrationEvent } from './integration/integration-events.js';
 
@@ -54,6 +55,8 @@ export async function bootstrap(): Promise<void> {
       : new DevInboxSms(pool);
   const store = new PostgresEventStore(pool);
   const deps: Deps = { config, logger, pool, store, clock: systemClock, sms, keys, rpc: new RpcClient(nc) };
+
+  shutdown.add('sign-in data sweep', scheduleSignInSweep(pool, systemClock, logger));
 
   await ensureOperator(pool, store, defaultOperator(config.DEFAULT_OPERATOR));
   if (demoDataEnabled(config)) await loadDemoData(deps);

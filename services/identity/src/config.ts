@@ -16,6 +16,10 @@ export const configSchema = baseServiceConfig
     FJORD_DEVICE_SECRET: z.string().min(8).default('fjord-camera-secret'),
     BOOTSTRAP_PLATFORM_PHONES: z.string().default(''),
     ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(3600).default(900),
+    /** A refresh token not used for this many days expires (PRODUCT.md: 30). */
+    REFRESH_TOKEN_IDLE_DAYS: z.coerce.number().min(0.0001).default(30),
+    /** A session ends this many days after its sign-in, however often refreshed (PRODUCT.md: 180). */
+    REFRESH_TOKEN_MAX_DAYS: z.coerce.number().min(0.0001).default(180),
     /** A new signing key after this many days; the old one is still published for a day. */
     SIGNING_KEY_MAX_AGE_DAYS: z.coerce.number().min(0.01).default(30),
   })

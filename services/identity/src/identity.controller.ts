@@ -48,8 +48,8 @@ export class IdentityController {
   }
 
   @MessagePattern(IDENTITY_SUBJECTS.deviceToken)
-  deviceToken(@Payload() data: unknown) {
-    return deviceToken(this.deps, data);
+  deviceToken(@Payload() data: unknown, @RpcContext() ctx: RequestContext) {
+    return deviceToken(this.deps, data, ctx);
   }
 
   @MessagePattern(IDENTITY_SUBJECTS.keys)

@@ -15,6 +15,7 @@ import { IDENTITY_EVENTS } from '@parking/contracts/identity';
 import { configSchema } from './config.js';
 import type { Deps } from './deps.js';
 import { toIntegrationMessage } from './integration/integration-events.js';
+import { scheduleReceiptPurge } from './privacy/receipt-retention.js';
 import { userErasedReaction } from './privacy/user-erased.reaction.js';
 import { migrations } from './migrations/index.js';
 import { OperatorDirectory, operatorsFromIdentity } from './operators/operator-directory.js';
@@ -96,6 +97,7 @@ export async function bootstrap(): Promise<void> {
   );
   if (config.RENEWAL_INTERVAL_MS > 0) scheduler.start();
   shutdown.add('renewal scheduler', () => scheduler.stop());
+  shutdown.add('receipt purge', scheduleReceiptPurge(pool, systemClock, logger));
 
   const erasures = new DurableConsumer({
     nc,

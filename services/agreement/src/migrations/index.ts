@@ -59,4 +59,24 @@ export const migrations: Migration[] = [
       );
     `,
   },
+  {
+    id: 'agreement_004_employee_claims',
+    sql: `
+      -- An employee number holds at most one live agreement per product (PRODUCT.md): the purchase takes
+      -- the claim in the transaction that appends it (the primary key decides between two at once); a
+      -- failed or ended agreement gives it back, like product_places.
+      create table employee_claims (
+        operator_id text not null,
+        product_id text not null,
+        employee_number text not null,
+        agreement_id uuid not null unique,
+        primary key (operator_id, product_id, employee_number)
+      );
+      insert into employee_claims (operator_id, product_id, employee_number, agreement_id)
+        select operator_id, product_id, employee_number, id from agreements
+        where employee_number is not null
+          and status in ('pending_payment', 'active', 'past_due', 'cancelled_at_period_end')
+        on conflict do nothing;
+    `,
+  },
 ];

@@ -10,7 +10,11 @@ export const routeOf = (req: FastifyRequest) => `${req.method} ${req.url.split('
 
 @Catch()
 export class ProblemFilter implements ExceptionFilter {
-  constructor(private readonly logger: Logger) {}
+  constructor(
+    private readonly logger: Logger,
+    /** Not production: a 503 keeps its own detail (see toProblem). */
+    private readonly devMode = false,
+  ) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
@@ -23,7 +27,7 @@ export class ProblemFilter implements ExceptionFilter {
         'request failed',
       );
     }
-    const problem = toProblem(error);
+    const problem = toProblem(error, { devMode: this.devMode });
     if (reply.sent) return;
     reply.status(problem.status).headers(problem.headers).send(problem.body);
   }

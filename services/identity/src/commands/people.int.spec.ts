@@ -185,15 +185,19 @@ describe('people, staff, devices and operators', () => {
     const device = await createDevice(deps, { name: 'Kamera inngang', zoneIds: ['zone-p1'] }, admin);
     const { rows } = await db.pool.query('select secret_hash from devices where id = $1', [device.id]);
     expect(rows[0].secret_hash).not.toContain(device.clientSecret);
-    const token = await deviceToken(deps, { clientId: device.clientId, clientSecret: device.clientSecret });
+    const token = await deviceToken(
+      deps,
+      { clientId: device.clientId, clientSecret: device.clientSecret },
+      admin,
+    );
     const claims = JSON.parse(Buffer.from(token.accessToken.split('.')[1], 'base64url').toString());
     expect(claims).toMatchObject({ kind: 'device', roles: ['device'], zones: ['zone-p1'], op: DEMO });
 
     const rotated = await rotateDeviceSecret(deps, { deviceId: device.id }, admin);
     await expect(
-      deviceToken(deps, { clientId: device.clientId, clientSecret: device.clientSecret }),
+      deviceToken(deps, { clientId: device.clientId, clientSecret: device.clientSecret }, admin),
     ).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
-    await deviceToken(deps, { clientId: device.clientId, clientSecret: rotated.clientSecret });
+    await deviceToken(deps, { clientId: device.clientId, clientSecret: rotated.clientSecret }, admin);
 
     const fjordAdmin = as(adminId, ['customer', 'operator'], FJORD);
     await expect(revokeDevice(deps, { deviceId: device.id }, fjordAdmin)).rejects.toMatchObject({
@@ -201,7 +205,7 @@ describe('people, staff, devices and operators', () => {
     });
     await revokeDevice(deps, { deviceId: device.id }, admin);
     await expect(
-      deviceToken(deps, { clientId: device.clientId, clientSecret: rotated.clientSecret }),
+      deviceToken(deps, { clientId: device.clientId, clientSecret: rotated.clientSecret }, admin),
     ).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
     expect((await revokedDevices(deps)).deviceIds).toContain(device.id);
     const listed = (await listDevices(deps, admin)).items.find((d) => d.id === device.id);

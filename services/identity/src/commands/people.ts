@@ -11,7 +11,9 @@ import {
   type PersonalDataExport,
 } from '@parking/contracts/identity';
 import { z } from 'zod';
+import { otpHashKey } from '../config.js';
 import type { Deps } from '../deps.js';
+import { forgetSignInData } from '../privacy/retention.js';
 import { getOperator } from '../operators/operators.js';
 import { TEMPLATES } from '../sms/sms.port.js';
 import { hashSecret } from '../tokens/secret-hashing.js';
@@ -144,5 +146,6 @@ export async function exportMe(deps: Deps, ctx: RequestContext): Promise<Persona
 export async function eraseMe(deps: Deps, ctx: RequestContext): Promise<Record<string, never>> {
   const user = await signedIn(deps, ctx);
   await runUserCommand(deps, user.id, { type: 'Erase' }, metadataOf(ctx));
+  await forgetSignInData(deps.pool, otpHashKey(deps.config), user.phone);
   return {};
 }

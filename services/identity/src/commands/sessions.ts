@@ -1,5 +1,6 @@
 // Sign-in by SMS code or password, device credentials, token refresh and logout.
 import { createHash, createHmac, randomBytes, randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
+import type pg from 'pg';
 import { AppError, parseOrThrow, type RequestContext } from '@parking/contracts';
 import {
   deviceTokenSchema,
@@ -16,14 +17,17 @@ import { otpHashKey, type Config } from '../config.js';
 import type { Deps } from '../deps.js';
 import {
   CODE_TTL_MS,
+  DEVICE_WINDOW_MS,
   LOGIN_WINDOW_MS,
+  MAX_FAILED_DEVICE_TOKENS,
   MAX_FAILED_LOGINS,
+  MAX_FAILED_LOGINS_PER_ADDRESS,
   MAX_SENDS_PER_ADDRESS,
   MAX_SENDS_PER_PHONE,
-  retryAfterSeconds,
   SEND_WINDOW_MS,
   verdict,
 } from '../domain/otp.js';
+import { claimAttempt, releaseAttempt } from '../limits/attempts.js';
 import { getOperator } from '../operators/operators.js';
 import { TEMPLATES } from '../sms/sms.port.js';
 import { ensureUser, findUser, findUserByPhone, rolesAt, runUserCommand, type UserRow } from './users.js';
@@ -40,40 +44,20 @@ export async function requestOtp(deps: Deps, input: unknown, ctx: RequestContext
   const { phone } = parseOrThrow(requestOtpSchema, input);
   const now = deps.clock.now();
   const address = ctx.clientAddress ?? 'unknown';
-  const since = new Date(now.getTime() - SEND_WINDOW_MS);
-  const byPhone = await deps.pool.query('select sent_at from otp_sends where phone = $1 and sent_at > $2', [
-    phone,
-    since,
-  ]);
-  const byAddress = await deps.pool.query(
-    'select sent_at from otp_sends where client_address = $1 and sent_at > $2',
-    [address, since],
+  await claimAttempt(
+    deps.pool,
+    otpHashKey(deps.config),
+    [
+      { scope: 'otp-phone', subject: phone, max: MAX_SENDS_PER_PHONE, windowMs: SEND_WINDOW_MS },
+      { scope: 'otp-address', subject: address, max: MAX_SENDS_PER_ADDRESS, windowMs: SEND_WINDOW_MS },
+    ],
+    now,
+    'Too many codes requested; try again later',
   );
-  const wait = Math.max(
-    retryAfterSeconds(
-      byPhone.rows.map((r) => r.sent_at),
-      MAX_SENDS_PER_PHONE,
-      SEND_WINDOW_MS,
-      now,
-    ),
-    retryAfterSeconds(
-      byAddress.rows.map((r) => r.sent_at),
-      MAX_SENDS_PER_ADDRESS,
-      SEND_WINDOW_MS,
-      now,
-    ),
-  );
-  if (wait > 0)
-    throw new AppError('RATE_LIMITED', 'Too many codes requested; try again later', { retryAfter: wait });
 
   const operator = await getOperator(deps.pool, ctx.operatorId);
   const challengeId = randomUUID();
   const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
-  await deps.pool.query('insert into otp_sends (phone, client_address, sent_at) values ($1, $2, $3)', [
-    phone,
-    address,
-    now,
-  ]);
   await deps.pool.query(
     'insert into otp_challenges (id, operator_id, phone, code_hash, created_at) values ($1, $2, $3, $4, $5)',
     [challengeId, ctx.operatorId, phone, codeHash(deps.config, challengeId, code), now],
@@ -138,24 +122,28 @@ export async function verifyOtp(deps: Deps, input: unknown, ctx: RequestContext)
 export async function login(deps: Deps, input: unknown, ctx: RequestContext): Promise<TokenResponse> {
   const { phone, password } = parseOrThrow(loginSchema, input);
   const now = deps.clock.now();
-  const failures = await deps.pool.query(
-    'select failed_at from login_failures where phone = $1 and failed_at > $2',
-    [phone, new Date(now.getTime() - LOGIN_WINDOW_MS)],
-  );
-  const wait = retryAfterSeconds(
-    failures.rows.map((r) => r.failed_at),
-    MAX_FAILED_LOGINS,
-    LOGIN_WINDOW_MS,
+  // Every try is claimed before the (slow) password check, so 40 wrong passwords sent at once get 10
+  // judgements and 30 refusals; a success gives its claim back (successes do not count).
+  const claim = await claimAttempt(
+    deps.pool,
+    otpHashKey(deps.config),
+    [
+      { scope: 'login-phone', subject: phone, max: MAX_FAILED_LOGINS, windowMs: LOGIN_WINDOW_MS },
+      {
+        scope: 'login-address',
+        subject: ctx.clientAddress ?? 'unknown',
+        max: MAX_FAILED_LOGINS_PER_ADDRESS,
+        windowMs: LOGIN_WINDOW_MS,
+      },
+    ],
     now,
+    'Too many failed logins; try again later',
   );
-  if (wait > 0)
-    throw new AppError('RATE_LIMITED', 'Too many failed logins; try again later', { retryAfter: wait });
   const user = await findUserByPhone(deps.pool, phone);
   const ok = await verifySecret(user?.password_hash, password);
-  if (!user || !user.password_hash || !ok) {
-    await deps.pool.query('insert into login_failures (phone, failed_at) values ($1, $2)', [phone, now]);
+  if (!user || !user.password_hash || !ok)
     throw new AppError('UNAUTHENTICATED', 'Wrong phone number or password');
-  }
+  await releaseAttempt(deps.pool, claim);
   await runUserCommand(
     deps,
     user.id,
@@ -169,17 +157,28 @@ async function issueSession(
   deps: Deps,
   user: UserRow,
   operatorId: string,
-  familyId = randomUUID(),
+  familyId?: string,
+  db: pg.Pool | pg.PoolClient = deps.pool,
 ): Promise<TokenResponse> {
-  const roles = await rolesAt(deps.pool, user, operatorId);
+  const now = deps.clock.now();
+  const sid = familyId ?? randomUUID();
+  const roles = await rolesAt(db, user, operatorId);
   const accessToken = await deps.keys.sign(
-    { sub: user.id, op: operatorId, kind: 'user', roles, sid: familyId },
+    { sub: user.id, op: operatorId, kind: 'user', roles, sid },
     deps.config.ACCESS_TOKEN_TTL_SECONDS,
   );
   const refreshToken = randomBytes(32).toString('base64url');
-  await deps.pool.query(
-    'insert into refresh_tokens (token_hash, family_id, user_id, operator_id) values ($1, $2, $3, $4)',
-    [tokenHash(refreshToken), familyId, user.id, operatorId],
+  if (!familyId) {
+    await db.query('insert into session_families (family_id, user_id, started_at) values ($1, $2, $3)', [
+      sid,
+      user.id,
+      now,
+    ]);
+  }
+  await db.query(
+    `insert into refresh_tokens (token_hash, family_id, user_id, operator_id, created_at)
+     values ($1, $2, $3, $4, $5)`,
+    [tokenHash(refreshToken), sid, user.id, operatorId, now],
   );
   return {
     accessToken,
@@ -189,48 +188,109 @@ async function issueSession(
   };
 }
 
-/** Rotates a refresh token; a spent one used again revokes its whole session family. */
+const DAY_MS = 86_400_000;
+
+/**
+ * Rotates a refresh token; a spent one used again revokes its whole session family. Spending, the
+ * revocation and lifetime checks and the insert of the next token happen in one transaction that holds
+ * the family's row lock: two refreshes of one token racing get one new token and one revocation, and
+ * no new token outlives a revoked family. A token expires after REFRESH_TOKEN_IDLE_DAYS unused and
+ * REFRESH_TOKEN_MAX_DAYS after its sign-in.
+ */
 export async function refresh(
   deps: Deps,
   input: unknown,
   ctx: RequestContext,
 ): Promise<Omit<TokenResponse, 'user'>> {
   const { refreshToken } = parseOrThrow(refreshSchema, input);
-  const { rows } = await deps.pool.query('select * from refresh_tokens where token_hash = $1', [
-    tokenHash(refreshToken),
-  ]);
-  const token = rows[0];
-  if (!token || token.operator_id !== ctx.operatorId)
-    throw new AppError('UNAUTHENTICATED', 'Unknown refresh token');
-  if (token.revoked_at) throw new AppError('UNAUTHENTICATED', 'The session has ended');
-  const spent = await deps.pool.query(
-    'update refresh_tokens set spent_at = now() where token_hash = $1 and spent_at is null returning 1',
-    [token.token_hash],
-  );
-  if (!spent.rowCount) {
-    await deps.pool.query('update refresh_tokens set revoked_at = now() where family_id = $1', [
-      token.family_id,
+  const now = deps.clock.now();
+  const client = await deps.pool.connect();
+  try {
+    await client.query('begin');
+    const { rows } = await client.query('select * from refresh_tokens where token_hash = $1', [
+      tokenHash(refreshToken),
     ]);
-    throw new AppError('UNAUTHENTICATED', 'The refresh token was used before; the session is revoked');
+    const token = rows[0];
+    if (!token || token.operator_id !== ctx.operatorId)
+      throw new AppError('UNAUTHENTICATED', 'Unknown refresh token');
+    const family = (
+      await client.query('select * from session_families where family_id = $1 for update', [token.family_id])
+    ).rows[0];
+    if (!family || family.revoked_at) throw new AppError('UNAUTHENTICATED', 'The session has ended');
+    const idle =
+      now.getTime() - new Date(token.created_at).getTime() > deps.config.REFRESH_TOKEN_IDLE_DAYS * DAY_MS;
+    const old =
+      now.getTime() - new Date(family.started_at).getTime() > deps.config.REFRESH_TOKEN_MAX_DAYS * DAY_MS;
+    if (idle || old) throw new AppError('UNAUTHENTICATED', 'The session has expired; sign in again');
+    const spent = await client.query(
+      'update refresh_tokens set spent_at = $2 where token_hash = $1 and spent_at is null returning 1',
+      [token.token_hash, now],
+    );
+    if (!spent.rowCount) {
+      await revokeFamily(client, token.family_id, now);
+      await client.query('commit');
+      throw new AppError('UNAUTHENTICATED', 'The refresh token was used before; the session is revoked');
+    }
+    const user = await findUser(client, token.user_id);
+    if (!user) throw new AppError('UNAUTHENTICATED', 'Unknown user');
+    const { user: _user, ...tokens } = await issueSession(
+      deps,
+      user,
+      ctx.operatorId,
+      token.family_id,
+      client,
+    );
+    await client.query('commit');
+    return tokens;
+  } catch (err) {
+    await client.query('rollback').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
   }
-  const user = await findUser(deps.pool, token.user_id);
-  if (!user) throw new AppError('UNAUTHENTICATED', 'Unknown user');
-  const { user: _user, ...tokens } = await issueSession(deps, user, ctx.operatorId, token.family_id);
-  return tokens;
+}
+
+async function revokeFamily(db: pg.Pool | pg.PoolClient, familyId: string, now: Date) {
+  await db.query('update session_families set revoked_at = coalesce(revoked_at, $2) where family_id = $1', [
+    familyId,
+    now,
+  ]);
+  await db.query('update refresh_tokens set revoked_at = coalesce(revoked_at, $2) where family_id = $1', [
+    familyId,
+    now,
+  ]);
 }
 
 export async function logout(deps: Deps, input: unknown): Promise<Record<string, never>> {
   const { refreshToken } = parseOrThrow(refreshSchema, input);
-  await deps.pool.query(
-    `update refresh_tokens set revoked_at = now() where family_id =
-       (select family_id from refresh_tokens where token_hash = $1)`,
-    [tokenHash(refreshToken)],
-  );
+  const { rows } = await deps.pool.query('select family_id from refresh_tokens where token_hash = $1', [
+    tokenHash(refreshToken),
+  ]);
+  if (rows[0]) await revokeFamily(deps.pool, rows[0].family_id, deps.clock.now());
   return {};
 }
 
-export async function deviceToken(deps: Deps, input: unknown): Promise<DeviceTokenResponse> {
+export async function deviceToken(
+  deps: Deps,
+  input: unknown,
+  ctx: RequestContext,
+): Promise<DeviceTokenResponse> {
   const { clientId, clientSecret } = parseOrThrow(deviceTokenSchema, input);
+  // Counted per client id and address together: failures from elsewhere cannot lock the camera out.
+  const claim = await claimAttempt(
+    deps.pool,
+    otpHashKey(deps.config),
+    [
+      {
+        scope: 'device-token',
+        subject: `${clientId}\n${ctx.clientAddress ?? 'unknown'}`,
+        max: MAX_FAILED_DEVICE_TOKENS,
+        windowMs: DEVICE_WINDOW_MS,
+      },
+    ],
+    deps.clock.now(),
+    'Too many failed token requests; try again later',
+  );
   const { rows } = await deps.pool.query(
     'select * from devices where client_id = $1 and revoked_at is null',
     [clientId],
@@ -238,6 +298,7 @@ export async function deviceToken(deps: Deps, input: unknown): Promise<DeviceTok
   const device = rows[0];
   const ok = await verifySecret(device?.secret_hash, clientSecret);
   if (!device || !ok) throw new AppError('UNAUTHENTICATED', 'Unknown client or wrong secret');
+  await releaseAttempt(deps.pool, claim);
   const accessToken = await deps.keys.sign(
     {
       sub: device.id,

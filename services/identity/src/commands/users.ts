@@ -118,7 +118,11 @@ async function applyToReadModel(db: pg.PoolClient, event: UserEvent): Promise<vo
       await db.query('update users set password_hash = $2 where id = $1', [userId, event.data.passwordHash]);
       return;
     case 'UserErased':
-      // The read model forgets the person; the events keep only sealed data whose key goes now.
+      // The read model forgets the person; the events keep only sealed data whose key goes now. Their
+      // sign-in codes go with them (the rate-limit claims hold only keyed hashes and go within 24 h).
+      await db.query('delete from otp_challenges where phone = (select phone from users where id = $1)', [
+        userId,
+      ]);
       await db.query(
         `update users set phone = 'erased:' || id, name = null, email = null, address = null,
            password_hash = null, platform = false, erased_at = now() where id = $1`,
@@ -126,6 +130,10 @@ async function applyToReadModel(db: pg.PoolClient, event: UserEvent): Promise<vo
       );
       await db.query(
         'update refresh_tokens set revoked_at = now() where user_id = $1 and revoked_at is null',
+        [userId],
+      );
+      await db.query(
+        'update session_families set revoked_at = now() where user_id = $1 and revoked_at is null',
         [userId],
       );
       await destroyKey(db, userId);

@@ -1,6 +1,7 @@
 // One-time code rules (PRODUCT.md "Identity"): 6 digits, valid 5 minutes, at most 5 wrong tries per code
 // (after the fifth the code is dead, even for the right code), at most 3 codes per number and 30 per
-// client address per 15 minutes.
+// client address per 15 minutes; at most 10 failed password logins per number and 50 per address per
+// 15 minutes (successes do not count).
 export const CODE_TTL_MS = 5 * 60_000;
 export const MAX_WRONG_TRIES = 5;
 export const SEND_WINDOW_MS = 15 * 60_000;
@@ -8,6 +9,10 @@ export const MAX_SENDS_PER_PHONE = 3;
 export const MAX_SENDS_PER_ADDRESS = 30;
 export const LOGIN_WINDOW_MS = 15 * 60_000;
 export const MAX_FAILED_LOGINS = 10;
+export const MAX_FAILED_LOGINS_PER_ADDRESS = 50;
+/** Failed device-token requests per client id *and* address: an attacker elsewhere cannot lock a camera out. */
+export const DEVICE_WINDOW_MS = 15 * 60_000;
+export const MAX_FAILED_DEVICE_TOKENS = 10;
 
 export type Verdict = 'accepted' | 'wrong_code' | 'expired' | 'exhausted' | 'used';
 

@@ -89,4 +89,36 @@ export const migrations: Migration[] = [
       create index memberships_operator on memberships (operator_id);
     `,
   },
+  {
+    id: 'identity_003_atomic_limits_session_lifetimes',
+    sql: `
+      -- Attempts under a rate limit, claimed under a lock (limits/attempts.ts); subjects keyed-hashed.
+      create table limit_attempts (
+        claim_id uuid not null,
+        scope text not null,
+        subject_hash text not null,
+        at timestamptz not null
+      );
+      create index limit_attempts_subject on limit_attempts (scope, subject_hash, at);
+      create index limit_attempts_claim on limit_attempts (claim_id);
+      create index limit_attempts_at on limit_attempts (at);
+      -- The old count-then-insert tables held phone numbers in clear text.
+      drop table otp_sends;
+      drop table login_failures;
+      create index otp_challenges_created on otp_challenges (created_at);
+      create index otp_challenges_phone on otp_challenges (phone);
+      -- Sessions: one row per sign-in (the family of its rotated refresh tokens), locked by a refresh;
+      -- started_at bounds its absolute lifetime, each token's created_at its idle lifetime.
+      create table session_families (
+        family_id uuid primary key,
+        user_id uuid not null,
+        started_at timestamptz not null,
+        revoked_at timestamptz
+      );
+      insert into session_families (family_id, user_id, started_at, revoked_at)
+        select family_id, min(user_id::text)::uuid, min(created_at), max(revoked_at)
+        from refresh_tokens group by family_id;
+      create index refresh_tokens_user on refresh_tokens (user_id);
+    `,
+  },
 ];

@@ -39,7 +39,9 @@ export async function purchase(deps: Deps, input: unknown, ctx: RequestContext):
 /**
  * Appends the purchase; for a product with a capacity, first takes one of its places, counted and taken
  * under a lock per product in the same transaction, so two customers racing for the last place get one
- * agreement and one 409.
+ * agreement and one 409. An employee number is claimed for the product the same way (the read model's
+ * answer in the decider is only the early refusal): two purchases with one number at once get one
+ * agreement and one 422.
  */
 async function recordPurchase(
   deps: Deps,
@@ -71,6 +73,23 @@ async function recordPurchase(
         'insert into product_places (operator_id, product_id, agreement_id) values ($1, $2, $3)',
         [ctx.operatorId, command.product.id, command.agreementId],
       );
+    }
+    if (command.product.requiresEmployeeNumber && command.employeeNumber) {
+      const claimed = await client.query(
+        `insert into employee_claims (operator_id, product_id, employee_number, agreement_id)
+         values ($1, $2, $3, $4) on conflict do nothing`,
+        [ctx.operatorId, command.product.id, command.employeeNumber, command.agreementId],
+      );
+      if (!claimed.rowCount) {
+        throw new AppError('RULE_VIOLATED', 'The purchase breaks a rule of the product', {
+          fields: [
+            {
+              path: 'employeeNumber',
+              message: 'the employee number already holds an agreement of this product',
+            },
+          ],
+        });
+      }
     }
     await deps.store.append(`${STREAM_PREFIX}${command.agreementId}`, events, {
       expectedVersion: 'no_stream',

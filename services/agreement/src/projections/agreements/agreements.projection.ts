@@ -56,9 +56,11 @@ export function agreementsProjection(waiters: AgreementWaiters) {
           version,
         ],
       );
-      // A failed or ended agreement frees its place of a product with a capacity.
-      if (state.status === 'failed' || state.status === 'ended')
+      // A failed or ended agreement frees its place of a product with a capacity, and its employee number.
+      if (state.status === 'failed' || state.status === 'ended') {
         await client.query('delete from product_places where agreement_id = $1', [id]);
+        await client.query('delete from employee_claims where agreement_id = $1', [id]);
+      }
       settled.push(view);
     }
     for (const view of settled) waiters.updated(view);

@@ -13,6 +13,7 @@ import { z } from 'zod';
 import { DEPS, type Deps } from '../../deps.js';
 import { Roles } from '../../http/access.js';
 import { Ctx } from '../../http/gateway-request.js';
+import { replyWith, userIdOf } from '../../http/idempotency.js';
 import { idempotencyKeyOf } from '../../http/idempotency-key.js';
 import { ApiDoc } from '../../openapi/api-doc.js';
 import { withCursor } from '../lists.js';
@@ -68,10 +69,18 @@ export class AgreementController {
       ...idempotencyKeyOf(key),
       waitMs: PURCHASE_WAIT_MS,
     };
-    const agreement = await this.deps.rpc.request<Agreement>(AGREEMENT_SUBJECTS.purchase, request, ctx, {
-      timeoutMs: PURCHASE_TIMEOUT_MS,
-    });
-    return reply.status(agreement.status === 'pending_payment' ? 202 : 201).send(agreement);
+    const answer = await this.deps.idempotency.run(
+      { operatorId: ctx.operatorId, userId: userIdOf(ctx), route: 'POST /v1/agreements' },
+      request.idempotencyKey,
+      body,
+      async () => {
+        const agreement = await this.deps.rpc.request<Agreement>(AGREEMENT_SUBJECTS.purchase, request, ctx, {
+          timeoutMs: PURCHASE_TIMEOUT_MS,
+        });
+        return { status: agreement.status === 'pending_payment' ? 202 : 201, body: agreement };
+      },
+    );
+    return replyWith(reply, answer);
   }
 
   @Get('agreements')

@@ -1,6 +1,7 @@
 // An operator's admins: its people and their roles, and its devices (machine credentials).
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Query } from '@nestjs/common';
-import { parseOrThrow, type RequestContext } from '@parking/contracts';
+import { AppError, parseOrThrow, type RequestContext } from '@parking/contracts';
+import { CATALOGUE_SUBJECTS, type City, type Items, type Location } from '@parking/contracts/catalogue';
 import {
   createDeviceSchema,
   IDENTITY_SUBJECTS,
@@ -68,9 +69,28 @@ export class StaffController {
     body: createDeviceSchema,
     responses: { 201: 'Created' },
   })
-  createDevice(@Body() body: unknown, @Ctx() ctx: RequestContext) {
+  async createDevice(@Body() body: unknown, @Ctx() ctx: RequestContext) {
     const request = parseOrThrow(createDeviceSchema, body);
+    if (request.zoneIds?.length) await this.checkZones(request.zoneIds, ctx);
     return this.deps.rpc.request<CreatedDevice>(IDENTITY_SUBJECTS.createDevice, request, ctx);
+  }
+
+  /** API.md: an id that does not exist for this operator is 422 naming it (`zoneIds.N`). */
+  private async checkZones(zoneIds: string[], ctx: RequestContext): Promise<void> {
+    const cities = await this.deps.rpc.request<Items<City>>(CATALOGUE_SUBJECTS.listCities, {}, ctx);
+    const known = new Set<string>();
+    for (const city of cities.items) {
+      const locations = await this.deps.rpc.request<Items<Location>>(
+        CATALOGUE_SUBJECTS.listLocations,
+        { cityId: city.id },
+        ctx,
+      );
+      for (const location of locations.items) for (const zone of location.zones) known.add(zone.id);
+    }
+    const errors = zoneIds.flatMap((zoneId, i) =>
+      known.has(zoneId) ? [] : [{ path: `zoneIds.${i}`, message: 'no such zone at this operator' }],
+    );
+    if (errors.length) throw new AppError('RULE_VIOLATED', 'A zone does not exist', { fields: errors });
   }
 
   @Get('devices')

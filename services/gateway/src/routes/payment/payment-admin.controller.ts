@@ -1,5 +1,6 @@
 // Operator routes of payments: the receipt export (JSON, or CSV for the ledger with
 // `Accept: text/csv`) and the renewal run.
+import { Readable } from 'node:stream';
 import { Body, Controller, Get, Headers, HttpCode, Inject, Post, Query, Res } from '@nestjs/common';
 import { parseOrThrow, type RequestContext } from '@parking/contracts';
 import {
@@ -48,24 +49,34 @@ export class PaymentAdminController {
       );
       return reply.status(200).send(page);
     }
-    // The whole range, a page of CSV lines at a time (a NATS message carries at most 1 MiB).
-    let csv = CSV_HEADER;
-    let cursor: string | undefined;
-    do {
-      const page = await this.deps.rpc.request<{ csv: string; nextCursor: string | null }>(
+    // The whole range, a page of CSV lines at a time (a NATS message carries at most 1 MiB), streamed:
+    // the gateway holds one page, never the whole export. The first page is fetched before the answer
+    // starts, so that a refusal is still a problem+json; a failure later cuts the download short.
+    const page = (cursor?: string) =>
+      this.deps.rpc.request<{ csv: string; nextCursor: string | null }>(
         PAYMENT_SUBJECTS.adminReceiptsCsv,
         { from: q.from, to: q.to, cursor },
         ctx,
         { timeoutMs: 30_000 },
       );
-      csv += page.csv;
-      cursor = page.nextCursor ?? undefined;
-    } while (cursor);
+    const first = await page();
+    const logger = this.deps.logger;
+    async function* lines() {
+      yield CSV_HEADER + first.csv;
+      let cursor = first.nextCursor;
+      while (cursor) {
+        const next = await page(cursor);
+        yield next.csv;
+        cursor = next.nextCursor;
+      }
+    }
+    const body = Readable.from(lines());
+    body.on('error', (err) => logger.warn({ err }, 'receipt export cut short'));
     return reply
       .status(200)
       .header('content-type', 'text/csv; charset=utf-8')
       .header('content-disposition', 'attachment; filename="receipts.csv"')
-      .send(csv);
+      .send(body);
   }
 
   @Post('renewals/run')

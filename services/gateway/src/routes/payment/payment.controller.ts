@@ -13,6 +13,7 @@ import { z } from 'zod';
 import { DEPS, type Deps } from '../../deps.js';
 import { Roles } from '../../http/access.js';
 import { Ctx } from '../../http/gateway-request.js';
+import { replyWith, userIdOf } from '../../http/idempotency.js';
 import { idempotencyKeyOf } from '../../http/idempotency-key.js';
 import { ApiDoc } from '../../openapi/api-doc.js';
 import { withCursor } from '../lists.js';
@@ -45,8 +46,16 @@ export class PaymentController {
     @Res() reply: FastifyReply,
   ) {
     const request = { ...parseOrThrow(addPaymentMethodSchema, body), ...idempotencyKeyOf(key) };
-    const method = await this.deps.rpc.request<PaymentMethod>(PAYMENT_SUBJECTS.addMethod, request, ctx);
-    return reply.status(method.status === 'requires_action' ? 202 : 201).send(method);
+    const answer = await this.deps.idempotency.run(
+      { operatorId: ctx.operatorId, userId: userIdOf(ctx), route: 'POST /v1/payment-methods' },
+      request.idempotencyKey,
+      body,
+      async () => {
+        const method = await this.deps.rpc.request<PaymentMethod>(PAYMENT_SUBJECTS.addMethod, request, ctx);
+        return { status: method.status === 'requires_action' ? 202 : 201, body: method };
+      },
+    );
+    return replyWith(reply, answer);
   }
 
   @Post('payment-methods/:id/confirm')
