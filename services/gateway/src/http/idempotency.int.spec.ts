@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { AppError } from '@parking/contracts';
 import { closeNats, connectNats } from '@parking/messaging';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { freePort, startNats, tempDir, type RunningServer } from '../../../../deploy/local/servers.mjs';
+import { startNats, tempDir, type RunningServer } from '../../../../deploy/local/servers.mjs';
 import { ABANDONED_AFTER_MS, IdempotencyStore, KEEP_MS, type KeptAnswer } from './idempotency.js';
 
 let nats: RunningServer;
@@ -14,7 +14,7 @@ let offset = 0;
 let store: IdempotencyStore;
 
 beforeAll(async () => {
-  nats = await startNats({ dataDir: tempDir('idem-'), port: await freePort() });
+  nats = await startNats({ dataDir: tempDir('idem-') });
   nc = await connectNats({ url: nats.url, name: 'idempotency-test' });
   store = new IdempotencyStore(nc, { now: () => Date.now() + offset });
 }, 30_000);
