@@ -11,6 +11,7 @@ import { requestIdOf } from './http/request-id.js';
 import { registerRequestLog } from './http/request-log.js';
 import { docsPage } from './openapi/docs-page.js';
 import { openApiDocument } from './openapi/openapi.js';
+import { LEAN_CHECK_ROUTES, registerLeanChecks } from './routes/enforcement/lean-checks.js';
 
 export const BODY_LIMIT = 64 * 1024;
 const CORS_HEADERS = [
@@ -48,7 +49,7 @@ export async function createGatewayApp(deps: Deps): Promise<NestFastifyApplicati
   registerRequestLog(fastify, deps.logger);
   registerOperationalRoutes(fastify, deps.health);
 
-  const document = openApiDocument(API_CONTROLLERS);
+  const document = openApiDocument(API_CONTROLLERS, LEAN_CHECK_ROUTES);
   const page = docsPage(document);
   fastify.get('/openapi.json', async () => document);
   fastify.get('/docs', async (_req, reply) => reply.type('text/html; charset=utf-8').send(page));
@@ -63,6 +64,8 @@ export async function createGatewayApp(deps: Deps): Promise<NestFastifyApplicati
     });
   }
   app.useGlobalFilters(new ProblemFilter(deps.logger));
+  // After CORS and the hooks above, so that they apply to these routes too.
+  registerLeanChecks(fastify, deps);
   await app.init();
   return app;
 }

@@ -102,9 +102,10 @@ function operation(route: DocumentedRoute) {
   };
 }
 
-export function openApiDocument(controllers: Type[]) {
+/** `extra`: routes served outside Nest (the lean plate checks), described by hand. */
+export function openApiDocument(controllers: Type[], extra: DocumentedRoute[] = []) {
   const paths: Record<string, Record<string, object>> = {};
-  for (const route of documentedRoutes(controllers)) {
+  for (const route of [...documentedRoutes(controllers), ...extra]) {
     paths[route.path] ??= {};
     paths[route.path][route.method] = operation(route);
   }

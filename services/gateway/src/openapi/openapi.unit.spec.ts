@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { METHOD_METADATA } from '@nestjs/common/constants.js';
 import { API_CONTROLLERS } from '../gateway.module.js';
+import { LEAN_CHECK_ROUTES } from '../routes/enforcement/lean-checks.js';
 import { documentedRoutes, openApiDocument } from './openapi.js';
 
 describe('OpenAPI document', () => {
@@ -21,8 +22,15 @@ describe('OpenAPI document', () => {
     expect(doc.paths['/v1/auth/otp'].post.responses).toHaveProperty('202');
   });
 
+  it('documents the lean plate checks served outside Nest', () => {
+    const doc = openApiDocument(API_CONTROLLERS, LEAN_CHECK_ROUTES) as any;
+    expect(doc.paths['/v1/enforcement/check'].get.security).toEqual([{ bearer: [] }]);
+    expect(doc.paths['/v1/enforcement/checks'].post.responses).toHaveProperty('200');
+    expect(doc.paths['/v1/enforcement/checks'].post.requestBody).toBeDefined();
+  });
+
   it('describes query parameters from the zod schema, required ones marked', () => {
-    const doc = openApiDocument(API_CONTROLLERS) as any;
+    const doc = openApiDocument(API_CONTROLLERS, LEAN_CHECK_ROUTES) as any;
     const params = doc.paths['/v1/enforcement/check'].get.parameters as { name: string; required: boolean }[];
     expect(params.find((p) => p.name === 'zone')?.required).toBe(true);
     expect(params.find((p) => p.name === 'at')?.required).toBe(false);
