@@ -22,7 +22,17 @@ export interface LeanCheckRequest {
   vehicles: readonly { plate: string; country: string }[];
 }
 
-type Wire = [string, string, string[], string[] | null, string, string | null, string, number | null, string[]];
+type Wire = [
+  string,
+  string,
+  string[],
+  string[] | null,
+  string,
+  string | null,
+  string,
+  number | null,
+  string[],
+];
 
 export function encodeLeanCheck(r: LeanCheckRequest): string {
   const flat: string[] = new Array(r.vehicles.length * 2);

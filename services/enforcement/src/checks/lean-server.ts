@@ -32,12 +32,26 @@ const traceHeaders = (traceparent: string) =>
   }) as unknown as MsgHdrs;
 
 /** Answers one lean request: the reply text (the HTTP body, or `!` and an error body). */
-export function answerLean(checks: Checks, subject: string, text: string, now: Date, logger: LeanServerLogger) {
+export function answerLean(
+  checks: Checks,
+  subject: string,
+  text: string,
+  now: Date,
+  logger: LeanServerLogger,
+) {
   const batch = subject === ENFORCEMENT_SUBJECTS.checks;
   const req = decodeLeanCheck(text);
-  if (!req) return { reply: leanError({ code: 'VALIDATION', message: 'Not a lean check request' }), outcome: 'VALIDATION' };
+  if (!req)
+    return {
+      reply: leanError({ code: 'VALIDATION', message: 'Not a lean check request' }),
+      outcome: 'VALIDATION',
+    };
   const parent = extractTraceContext(req.traceparent ? traceHeaders(req.traceparent) : undefined);
-  const span = tracer.startSpan(`rpc ${subject}`, { kind: SpanKind.SERVER, attributes: { plates: req.vehicles.length } }, parent);
+  const span = tracer.startSpan(
+    `rpc ${subject}`,
+    { kind: SpanKind.SERVER, attributes: { plates: req.vehicles.length } },
+    parent,
+  );
   try {
     return { reply: checks.lean(req, batch, now), outcome: 'ok' };
   } catch (err) {

@@ -83,7 +83,8 @@ export async function observe(
         [ctx.operatorId, req.country, req.plate, at],
       );
     }
-    const closedAt = req.kind === 'seen' ? new Date(at.getTime() + PATROL_WINDOW_MS) : req.kind === 'exit' ? at : expires;
+    const closedAt =
+      req.kind === 'seen' ? new Date(at.getTime() + PATROL_WINDOW_MS) : req.kind === 'exit' ? at : expires;
     await tx.query(
       `insert into observations (id, operator_id, zone_id, plate, country, kind, observed_at, recorded_at, recorded_by,
                                  reason, agreement_id, violation_id, closed_at)

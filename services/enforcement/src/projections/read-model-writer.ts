@@ -145,7 +145,10 @@ export class ReadModelWriter {
       span.setStatus({ code: SpanStatusCode.ERROR });
       span.end();
       timer();
-      this.options.logger.warn({ err, consumer: this.options.durable }, 'read model batch failed; redelivering');
+      this.options.logger.warn(
+        { err, consumer: this.options.durable },
+        'read model batch failed; redelivering',
+      );
       for (const m of batch) m.nak(1_000);
       return;
     }

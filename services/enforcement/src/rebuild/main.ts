@@ -30,7 +30,9 @@ try {
     `read model rebuilt from ${result.events} events (${result.fromStream} from the stream, the rest from ` +
       `latest_events) in ${Math.round(result.ms)} ms: ${result.agreements} agreements, ${result.zones} zones, ` +
       `${result.operators} operators` +
-      (result.replayedWhole.length ? `; replayed from the stream's start: ${result.replayedWhole.join(', ')}` : ''),
+      (result.replayedWhole.length
+        ? `; replayed from the stream's start: ${result.replayedWhole.join(', ')}`
+        : ''),
   );
 } finally {
   await closeNats(nc);

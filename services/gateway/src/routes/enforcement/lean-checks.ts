@@ -43,7 +43,11 @@ export const LEAN_CHECK_ROUTES: DocumentedRoute[] = [
     path: '/v1/enforcement/checks',
     access: ACCESS,
     status: 200,
-    doc: { tag, summary: 'Check up to 1000 plates in one zone, answered in the same order', body: checksSchema },
+    doc: {
+      tag,
+      summary: 'Check up to 1000 plates in one zone, answered in the same order',
+      body: checksSchema,
+    },
   },
 ];
 
