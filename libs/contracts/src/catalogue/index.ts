@@ -174,6 +174,8 @@ export interface Zone {
   /** Hours a vehicle that entered and never exited still counts as present (default 24). */
   maxStayHours: number;
 }
+/** A zone as a product lists it. */
+export type ProductZone = Pick<Zone, 'id' | 'name'>;
 export interface Location {
   id: string;
   cityId: string;
@@ -191,7 +193,7 @@ export interface Product {
   locationId: string;
   /** The location's IANA time zone: periods and start dates are reckoned in it. */
   timeZone: string;
-  zones: Zone[];
+  zones: ProductZone[];
   price: Money;
   vatRate: number;
   period: { unit: PeriodUnit; count: number };

@@ -88,7 +88,8 @@ function toProduct(row: ProductRow, location: Location): Product {
     description: d.description,
     locationId: d.locationId,
     timeZone: location.timeZone,
-    zones: location.zones.filter((z) => d.zoneIds.includes(z.id)),
+    // A product's zones are named only (API.md); the maximum stay is the location's business.
+    zones: location.zones.filter((z) => d.zoneIds.includes(z.id)).map(({ id, name }) => ({ id, name })),
     price: d.price,
     vatRate: d.vatRate,
     period: d.period,
