@@ -317,7 +317,7 @@ describe('observations, violations and sanctions', () => {
     await see('OPEN111', t0, { kind: 'entry' });
 
     // A day after the last sighting closed (the exit at +130 min): only checks of agreements still
-    // running (PA…, GA…, LOG1111) and entries still inside keep their plates.
+    // running (PA…, GA…, LOG1111, MS…) and entries still inside keep their plates.
     await anonymisePlates(db.pool, after(24 * 60 + 200));
     const checksLeft = await db.pool.query(
       `select distinct plate from check_log where plate is not null order by plate`,
@@ -326,6 +326,8 @@ describe('observations, violations and sanctions', () => {
       'GA11111',
       'GA22222',
       'LOG1111',
+      'MS11111',
+      'MS22222',
       'PA11111',
       'PA22222',
     ]);

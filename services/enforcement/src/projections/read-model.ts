@@ -154,6 +154,10 @@ export async function loadIndex(db: pg.Pool | pg.ClientBase, index: PlateIndex):
 /** A subject of another context's events, under another root than `parking` in tests. */
 const under = (root: string, subject: string) => subject.replace(/^parking\./, `${root}.`);
 
+const newer = (a: ConsumedEvent, b: ConsumedEvent) =>
+  a.streamVersion > b.streamVersion ||
+  (a.streamVersion === b.streamVersion && a.streamSequence > b.streamSequence);
+
 /** The latest event of each key (see migration enforcement_004): the rebuild's source. */
 export async function upsertLatestEvents(
   db: pg.ClientBase,
@@ -165,8 +169,10 @@ export async function upsertLatestEvents(
   for (const e of events) {
     const key = keyOf(e);
     if (key === null) continue;
+    // The newest version wins, as in the rows: a late copy of an older version arrives with a higher
+    // stream sequence and must not replace it.
     const held = byKey.get(key);
-    if (!held || held.streamSequence < e.streamSequence) byKey.set(key, e);
+    if (!held || newer(e, held)) byKey.set(key, e);
   }
   if (!byKey.size) return;
   const rows = [...byKey];
@@ -178,7 +184,7 @@ export async function upsertLatestEvents(
      on conflict (feed, key) do update set operator_id = excluded.operator_id, subject = excluded.subject,
        type = excluded.type, stream_version = excluded.stream_version, stream_seq = excluded.stream_seq,
        data = excluded.data
-     where latest_events.stream_seq < excluded.stream_seq`,
+     where (latest_events.stream_version, latest_events.stream_seq) < (excluded.stream_version, excluded.stream_seq)`,
     [
       feed,
       rows.map(([k]) => k),

@@ -215,7 +215,10 @@ export async function rebuildReadModel(deps: {
       fromStream += await readTail(deps.nc, stream, plan.feed.subject, plan.after, (e) => {
         each(e);
         const key = keep ? plan.feed.key(e) : null;
-        if (keep && key !== null) keep.set(key, e);
+        if (keep && key !== null) {
+          const held = keep.get(key);
+          if (!held || held.streamVersion <= e.streamVersion) keep.set(key, e);
+        }
       });
     }
     report('write', true);
