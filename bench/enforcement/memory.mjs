@@ -1,4 +1,6 @@
 // Run with --expose-gc: the heap one replica's index takes for N agreements (one plate, two zones each).
+// Ids are flat strings, as the service gets them from JSON (a template literal would be a rope).
+import { randomUUID } from 'node:crypto';
 import { PlateIndex } from '../../services/enforcement/dist/projections/plate-index.js';
 
 const n = Number(process.argv[2] ?? 1_000_000);
@@ -10,7 +12,7 @@ const from = Date.parse('2027-01-01T00:00:00Z');
 for (let i = 0; i < n; i++) {
   index.upsert({
     operatorId,
-    agreementId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+    agreementId: randomUUID(),
     status: 'active',
     vehicles: [{ plate: `BE${String(i).padStart(7, '0')}`, country: 'NO' }],
     zoneIds: ['zone-p1', 'zone-p2'],

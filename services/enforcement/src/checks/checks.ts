@@ -24,8 +24,9 @@ export function assess(
   operatorId: string,
   request: { plate: string; country: string; zone: string; at: Date },
 ): Assessment {
+  // assessCheck hands back the agreements it was given: the index's own views.
   return assessCheck(request, index.lookup(operatorId, request.plate, request.country), (a, at) =>
-    index.othersPresent(index.get(a.agreementId)!, request.plate, request.country, at),
+    index.othersPresent(a as AgreementView, request.plate, request.country, at),
   );
 }
 

@@ -5,9 +5,9 @@
 // It is laid out for memory (goal ≤ 400 bytes per agreement, measured by bench/enforcement): each
 // agreement is a slot number; its validity window, version, status, operator and zone set live in typed
 // arrays indexed by slot (no object, no boxed number per agreement); operators, statuses and zone sets are
-// interned (two zones shared by 100,000 agreements are one array); a plate maps to its slot directly
-// (an array only when the plate is on several agreements). The vehicle key string is shared between the
-// plate map and the slot's vehicle list.
+// interned (two zones shared by 100,000 agreements are one array); per operator, a plate maps to its slot
+// directly (an array only when the plate is on several agreements). A Norwegian plate's key is the plate
+// string itself, shared between the plate map and the slot's vehicle list.
 import type { Vehicle } from '@parking/contracts';
 import type { Operator } from '@parking/contracts/identity';
 import type { AgreementValidity } from '../domain/check.js';
@@ -79,19 +79,26 @@ export class PlateIndex {
   private readonly operators = new Interned<string>();
   private readonly statuses = new Interned<string>();
   private readonly zoneSets = new Interned<readonly string[]>();
-  /** operator id + vehicle key → slot, or slots when the plate is on several agreements. */
-  private readonly byPlate = new Map<string, number | number[]>();
+  /** Per operator: vehicle key → slot, or slots when the plate is on several agreements. */
+  private readonly byOperator: Map<string, number | number[]>[] = [];
   private readonly zones = new Map<string, IndexedZone>();
   private readonly sanctions = new Map<string, SanctionSettings>();
   private readonly presence = new Map<string, LastObservation>();
 
-  private vehicleKey(operator: number, plate: string, country: string): string {
-    return `${operator}${SEP}${country}${SEP}${plate}`;
+  /** A Norwegian plate is its own key (the very string from the event); others are `country SEP plate`. */
+  private vehicleKey(plate: string, country: string): string {
+    return country === 'NO' ? plate : `${country}${SEP}${plate}`;
   }
 
   private vehicleOf(key: string): Vehicle {
-    const [, country, plate] = key.split(SEP);
-    return { plate, country };
+    const at = key.indexOf(SEP);
+    return at < 0 ? { plate: key, country: 'NO' } : { plate: key.slice(at + 1), country: key.slice(0, at) };
+  }
+
+  private platesOf(operator: number): Map<string, number | number[]> {
+    let plates = this.byOperator[operator];
+    if (!plates) this.byOperator[operator] = plates = new Map();
+    return plates;
   }
 
   private keysOf(slot: number): readonly string[] {
@@ -104,7 +111,8 @@ export class PlateIndex {
     let slot = this.slots.get(a.agreementId);
     if (slot !== undefined) {
       if (this.versions[slot] >= a.version) return false;
-      for (const key of this.keysOf(slot)) this.unlink(key, slot);
+      const plates = this.platesOf(this.operatorOf[slot]);
+      for (const key of this.keysOf(slot)) this.unlink(plates, key, slot);
     } else {
       slot = this.ids.length;
       this.ids.push(a.agreementId);
@@ -125,11 +133,12 @@ export class PlateIndex {
     this.validFrom[slot] = a.validFrom;
     this.validTo[slot] = a.validTo;
     this.versions[slot] = a.version;
+    const plates = this.platesOf(operator);
     const keys = a.vehicles.map((v) => {
-      const key = this.vehicleKey(operator, v.plate, v.country);
+      const key = this.vehicleKey(v.plate, v.country);
       // One string per vehicle, shared by the plate map and the slot.
-      const held = this.byPlate.has(key) ? this.sharedKey(key) : key;
-      this.link(held, slot);
+      const held = plates.has(key) ? this.sharedKey(plates, key) : key;
+      this.link(plates, held, slot);
       return held;
     });
     this.vehicles[slot] = keys.length === 1 ? keys[0] : keys;
@@ -137,35 +146,35 @@ export class PlateIndex {
   }
 
   /** The key string already held for this vehicle (so equal keys are not stored twice). */
-  private sharedKey(key: string): string {
-    const slots = this.byPlate.get(key);
+  private sharedKey(plates: Map<string, number | number[]>, key: string): string {
+    const slots = plates.get(key);
     const first = typeof slots === 'number' ? slots : slots?.[0];
     if (first === undefined) return key;
     return this.keysOf(first).find((k) => k === key) ?? key;
   }
 
-  private link(key: string, slot: number): void {
-    const held = this.byPlate.get(key);
-    if (held === undefined) this.byPlate.set(key, slot);
+  private link(plates: Map<string, number | number[]>, key: string, slot: number): void {
+    const held = plates.get(key);
+    if (held === undefined) plates.set(key, slot);
     else if (typeof held === 'number') {
-      if (held !== slot) this.byPlate.set(key, [held, slot]);
+      if (held !== slot) plates.set(key, [held, slot]);
     } else if (!held.includes(slot)) held.push(slot);
   }
 
-  private unlink(key: string, slot: number): void {
-    const held = this.byPlate.get(key);
+  private unlink(plates: Map<string, number | number[]>, key: string, slot: number): void {
+    const held = plates.get(key);
     if (held === undefined) return;
     if (typeof held === 'number') {
-      if (held === slot) this.byPlate.delete(key);
+      if (held === slot) plates.delete(key);
       return;
     }
     const rest = held.filter((s) => s !== slot);
-    this.byPlate.set(key, rest.length === 1 ? rest[0] : rest);
-    if (!rest.length) this.byPlate.delete(key);
+    if (!rest.length) plates.delete(key);
+    else plates.set(key, rest.length === 1 ? rest[0] : rest);
   }
 
   private view(slot: number): AgreementView {
-    const index = this;
+    const vehicles = () => this.keysOf(slot).map((k) => this.vehicleOf(k));
     return {
       slot,
       agreementId: this.ids[slot],
@@ -176,7 +185,7 @@ export class PlateIndex {
       validTo: this.validTo[slot],
       version: this.versions[slot],
       get vehicles() {
-        return index.keysOf(slot).map((k) => index.vehicleOf(k));
+        return vehicles();
       },
     };
   }
@@ -184,7 +193,7 @@ export class PlateIndex {
   lookup(operatorId: string, plate: string, country: string): AgreementView[] {
     const operator = this.operators.find(operatorId);
     if (operator === undefined) return [];
-    const held = this.byPlate.get(this.vehicleKey(operator, plate, country));
+    const held = this.byOperator[operator]?.get(this.vehicleKey(plate, country));
     if (held === undefined) return [];
     if (typeof held === 'number') return [this.view(held)];
     return held.map((s) => this.view(s));
