@@ -22,7 +22,7 @@ const COUNTRY = /^[A-Z]{1,3}$/;
 export function assess(
   index: PlateIndex,
   operatorId: string,
-  request: { plate: string; country: string; zone: string; at: Date },
+  request: { plate: string; country: string; zone: string; at: Date; atIso?: string },
 ): Assessment {
   // assessCheck hands back the agreements it was given: the index's own views.
   return assessCheck(request, index.lookup(operatorId, request.plate, request.country), (a, at) =>
@@ -86,10 +86,11 @@ export class Checks {
         });
     }
     const at = req.at === null ? now : new Date(req.at);
+    const atIso = at.toISOString();
     const checks = new Array<Check>(n);
     for (let i = 0; i < n; i++) {
       const { plate, country } = req.vehicles[i];
-      checks[i] = assess(this.index, req.operatorId, { plate, country, zone: req.zone, at }).check;
+      checks[i] = assess(this.index, req.operatorId, { plate, country, zone: req.zone, at, atIso }).check;
     }
     this.log?.record(req.operatorId, req.caller, now, checks);
     if (!batch) return JSON.stringify(checks[0]);

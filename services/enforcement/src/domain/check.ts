@@ -17,6 +17,8 @@ export interface CheckRequest {
   country: string;
   zone: string;
   at: Date;
+  /** `at` as RFC 3339, when the caller has it already (a batch formats it once, not per plate). */
+  atIso?: string;
 }
 
 /** The check, the agreement it is about, and the agreement's other vehicles present at `at`. */
@@ -48,7 +50,7 @@ export function assessCheck(
       plate: request.plate,
       country: request.country,
       zone: request.zone,
-      at: request.at.toISOString(),
+      at: request.atIso ?? request.at.toISOString(),
       allowed,
       reason,
       agreementId: a?.agreementId ?? null,
