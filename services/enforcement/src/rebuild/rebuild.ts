@@ -130,6 +130,18 @@ async function readSnapshot(
   }
 }
 
+/**
+ * agreementOf (projections/read-model.ts) in SQL, over the latest event of each agreement: keep the two
+ * in step (the read model's integration test compares a rebuild with what the live writers wrote).
+ */
+const AGREEMENTS_FROM_LATEST_EVENTS = `
+  insert into agreement_validity (operator_id, agreement_id, status, vehicles, zone_ids, valid_from, valid_to, stream_version)
+  select operator_id, (s->>'agreementId')::uuid, s->>'status', s->'vehicles',
+         array(select jsonb_array_elements_text(s->'zoneIds')),
+         (s->>'validFrom')::timestamptz, (s->>'validTo')::timestamptz, stream_version
+    from (select operator_id, stream_version, data->'snapshot' as s from latest_events where feed = $1) e
+   where s is not null and jsonb_typeof(s) = 'object'`;
+
 function keepNewest<T extends { version: number }>(map: Map<string, T>, key: string, item: T) {
   const held = map.get(key);
   if (!held || held.version < item.version) map.set(key, item);
@@ -199,6 +211,9 @@ export async function rebuildReadModel(deps: {
         if (o) keepNewest(operators, o.operatorId, o);
       },
     };
+    // Emptied now, filled below: nobody sees the tables until the commit (the lock keeps the writers out).
+    await tx.query('truncate agreement_validity, zones, operators');
+
     /** Feeds replayed whole: their latest event per key, written to latest_events at the end. */
     const latest = new Map<string, Map<string, ConsumedEvent>>();
     let fromStream = 0;
@@ -211,7 +226,13 @@ export async function rebuildReadModel(deps: {
         handled++;
         report('read');
       };
-      if (plan.fromSnapshot) await readSnapshot(tx, plan.feed.name, each);
+      if (plan.fromSnapshot && plan.feed.name === 'agreements') {
+        // The bulk of a rebuild, done where the rows are: one statement instead of a round trip of
+        // every agreement through this process (the tail after the floor goes through agreementOf).
+        const { rowCount } = await tx.query(AGREEMENTS_FROM_LATEST_EVENTS, [plan.feed.name]);
+        handled += rowCount ?? 0;
+        report('read', true);
+      } else if (plan.fromSnapshot) await readSnapshot(tx, plan.feed.name, each);
       fromStream += await readTail(deps.nc, stream, plan.feed.subject, plan.after, (e) => {
         each(e);
         const key = keep ? plan.feed.key(e) : null;
@@ -223,7 +244,6 @@ export async function rebuildReadModel(deps: {
     }
     report('write', true);
 
-    await tx.query('truncate agreement_validity, zones, operators');
     const all = [...agreements.values()];
     for (let i = 0; i < all.length; i += WRITE_CHUNK) {
       await upsertAgreements(tx, all.slice(i, i + WRITE_CHUNK));
@@ -249,10 +269,13 @@ export async function rebuildReadModel(deps: {
     }
     const ms = performance.now() - started;
     deps.onProgress?.({ phase: 'done', handled, total: Math.max(total, handled), ms });
+    const { rows: written } = await tx.query<{ n: number }>(
+      'select count(*)::int as n from agreement_validity',
+    );
     return {
       events: handled,
       fromStream,
-      agreements: agreements.size,
+      agreements: written[0].n,
       zones: zones.size,
       operators: operators.size,
       replayedWhole: [...latest.keys()],
