@@ -314,6 +314,17 @@ describe('enforcement read model and index', () => {
       replayedWhole: [],
     });
     expect(await tables()).toEqual(before);
+
+    // A writer behind: what lies after its ack floor comes from the stream's tail, over latest_events.
+    await writers[0].stop(); // the agreements writer
+    await publishAgreement(DEMO, 4, snapshot({ vehicles: [{ plate: 'TT44444', country: 'NO' }] }));
+    const behind = await rebuild();
+    expect(behind).toMatchObject({ agreements: 3, fromStream: 1 });
+    const { rows } = await db.pool.query(
+      'select stream_version, vehicles from agreement_validity where agreement_id = $1',
+      [AGREEMENT],
+    );
+    expect(rows).toEqual([{ stream_version: 4, vehicles: [{ plate: 'TT44444', country: 'NO' }] }]);
     const rebuilt = new PlateIndex();
     await loadIndex(db.pool, rebuilt);
     const sort = (i: PlateIndex) =>
