@@ -68,16 +68,29 @@ describe('the operator maintains its catalogue', () => {
     expect(location.status).toBe(201);
     const locationId = location.body.id;
     const p1 = await api.post(`/v1/admin/locations/${locationId}/zones`, { name: 'P1' }, admin);
-    const p2 = await api.post(`/v1/admin/locations/${locationId}/zones`, { name: 'P2' }, admin);
+    // A zone's maximum stay (how long a gate entry with no exit counts): 24 hours unless given.
+    const p2 = await api.post(
+      `/v1/admin/locations/${locationId}/zones`,
+      { name: 'P2', maxStayHours: 3 },
+      admin,
+    );
     expect([p1.status, p2.status]).toEqual([201, 201]);
+    expect([p1.body.maxStayHours, p2.body.maxStayHours]).toEqual([24, 3]);
+    const badStay = await api.post(
+      `/v1/admin/locations/${locationId}/zones`,
+      { name: 'P3', maxStayHours: 0 },
+      admin,
+    );
+    expect(badStay.status).toBe(400);
+    expect(badStay.body.errors.map((e: any) => e.path)).toContain('maxStayHours');
     const locations = await api.get(`/v1/cities/${city.body.id}/locations`, customer);
     expect(locations.body.items).toEqual([
       expect.objectContaining({
         id: locationId,
         timeZone: 'Europe/Oslo',
         zones: [
-          { id: p1.body.id, name: 'P1' },
-          { id: p2.body.id, name: 'P2' },
+          { id: p1.body.id, name: 'P1', maxStayHours: 24 },
+          { id: p2.body.id, name: 'P2', maxStayHours: 3 },
         ],
       }),
     ]);

@@ -2,8 +2,10 @@
 // the plate may park; a vehicle change shows within a second; the camera checks a batch and downloads
 // the whitelist; patrol sightings record both violation kinds (once each); a sanction is issued (a second
 // is refused) and cancelled; bad input gets 400/422 naming the field; customers and zone-scoped devices
-// are kept out.
+// are kept out. The plate checks take the lean path (plain Fastify routes, a raw NATS subscription): it
+// keeps the request id, problem+json, the token and device checks, and logs no refusal as a check.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import pg from 'pg';
 import { eventually, startJourneyStack, type JourneyStack } from './support/journey.js';
 
 const osloToday = () => new Date().toLocaleDateString('sv-SE', { timeZone: 'Europe/Oslo' });
@@ -246,6 +248,143 @@ describe('enforcement', () => {
       officer,
     );
     expect(badKind.status).toBe(400);
+  });
+
+  it('serves the lean check routes with everything the contract needs, logging refusals as no check', async () => {
+    const { api } = env;
+    const db = new pg.Pool({ connectionString: env.stack.service('enforcement').databaseUrl!, max: 1 });
+    try {
+      const logged = async () =>
+        (await db.query(`select count(*)::int as n from check_log`)).rows[0].n as number;
+      // The check log is written every half second: wait until it is still.
+      const settled = async () => {
+        let n = await logged();
+        for (;;) {
+          await new Promise((r) => setTimeout(r, 1_200));
+          const m = await logged();
+          if (m === n) return m;
+          n = m;
+        }
+      };
+
+      const ok = await api.get(`/v1/enforcement/check?plate=EN10002&zone=${zones.P1}`, officer, {
+        'x-request-id': 'lean-check-1',
+        traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+      });
+      expect(ok.status).toBe(200);
+      expect(ok.headers.get('x-request-id')).toBe('lean-check-1');
+      expect(ok.headers.get('content-type')).toContain('application/json');
+      expect(ok.body).toMatchObject({ plate: 'EN10002', allowed: true, reason: 'valid_agreement' });
+      const before = await settled();
+
+      const fjord = await api.logIn('+4790000003', 'demo-password-1', { 'x-operator': 'fjord' });
+      const bergen = (await api.get('/v1/cities', undefined, { 'x-operator': 'fjord' })).body.items[0];
+      const fjordZone = (
+        await api.get(`/v1/cities/${bergen.id}/locations`, undefined, { 'x-operator': 'fjord' })
+      ).body.items[0].zones[0].id;
+      const refusals: [Promise<any>, number, string | null][] = [
+        [
+          api.get(`/v1/enforcement/check?plate=EN10002&zone=00000000-0000-4000-8000-00000000dead`, officer),
+          422,
+          'zone',
+        ],
+        [api.get(`/v1/enforcement/check?plate=EN10002&zone=${fjordZone}`, officer), 422, 'zone'],
+        [api.get(`/v1/enforcement/check?plate=%E2%82%AC%E2%82%AC&zone=${zones.P1}`, officer), 400, 'plate'],
+        [api.get(`/v1/enforcement/check?plate=EN10002&zone=${zones.P1}&at=tomorrow`, officer), 400, 'at'],
+        [api.post('/v1/enforcement/checks', { zone: zones.P1, plates: [] }, camera), 400, 'plates'],
+        [
+          api.post('/v1/enforcement/checks', { zone: zones.P1, plates: Array(1001).fill('EN10002') }, camera),
+          400,
+          'plates',
+        ],
+        [
+          api.post('/v1/enforcement/checks', { zone: zones.P1, plates: ['EN10002', '!'] }, camera),
+          400,
+          'plates.1',
+        ],
+        [api.post('/v1/enforcement/checks', { zone: fjordZone, plates: ['EN10002'] }, camera), 422, 'zone'],
+        [api.get(`/v1/enforcement/check?plate=EN10002&zone=${zones.P1}`, customer), 403, null],
+        [api.get(`/v1/enforcement/check?plate=EN10002&zone=${zones.P1}`), 401, null],
+        [api.get(`/v1/enforcement/check?plate=EN10002&zone=${zones.P1}`, 'not-a-token'), 401, null],
+        // Another operator's token at this operator: 401.
+        [
+          api.get(`/v1/enforcement/check?plate=EN10002&zone=${zones.P1}`, fjord, { 'x-operator': 'demo' }),
+          401,
+          null,
+        ],
+        [
+          api.call('POST', '/v1/enforcement/checks', {
+            token: camera,
+            headers: { 'content-type': 'application/json' },
+          }),
+          400,
+          null,
+        ],
+      ];
+      for (const [reply, status, field] of refusals) {
+        const r = await reply;
+        expect([r.status, field]).toEqual([status, field]);
+        expect(r.headers.get('content-type')).toContain('application/problem+json');
+        expect(r.headers.get('x-request-id')).toBeTruthy();
+        if (field) expect(r.body.errors.map((e: any) => e.path)).toContain(field);
+      }
+      const raw = await fetch(`${api.baseUrl}/v1/enforcement/checks`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${camera}`, 'content-type': 'application/json' },
+        body: '{"zone":',
+      });
+      expect(raw.status).toBe(400);
+      expect(raw.headers.get('content-type')).toContain('application/problem+json');
+      expect(await settled()).toBe(before);
+
+      // A revoked device is refused at once.
+      const device = await api.post('/v1/admin/devices', { name: 'Kamera øst' }, operator);
+      const token = (
+        await api.post('/v1/auth/token', {
+          clientId: device.body.clientId,
+          clientSecret: device.body.clientSecret,
+        })
+      ).body.accessToken;
+      const asDevice = () =>
+        api.post('/v1/enforcement/checks', { zone: zones.P1, plates: ['EN10002'] }, token);
+      expect((await asDevice()).status).toBe(200);
+      expect(
+        (await api.call('DELETE', `/v1/admin/devices/${device.body.id}`, { token: operator })).status,
+      ).toBe(204);
+      expect((await asDevice()).status).toBe(401);
+      expect((await api.get(`/v1/enforcement/check?plate=EN10002&zone=${zones.P1}`, token)).status).toBe(401);
+
+      // Of all that, only the device's check before its revocation is logged.
+      await eventually(logged, (n) => n === before + 1, 3_000);
+      expect(await settled()).toBe(before + 1);
+    } finally {
+      await db.end();
+    }
+  }, 60_000);
+
+  it('refuses an observation more than 5 minutes ahead or more than 24 hours old with 422', async () => {
+    const { api } = env;
+    const at = (ms: number) => new Date(Date.now() + ms).toISOString();
+    const ahead = await api.post(
+      '/v1/enforcement/observations',
+      { plate: 'OB10001', zone: zones.P1, observedAt: at(10 * 60_000) },
+      officer,
+    );
+    expect(ahead.status).toBe(422);
+    expect(ahead.body.errors.map((e: any) => e.path)).toEqual(['observedAt']);
+    const old = await api.post(
+      '/v1/enforcement/observations',
+      { plate: 'OB10001', zone: zones.P1, observedAt: at(-25 * 3_600_000) },
+      officer,
+    );
+    expect(old.status).toBe(422);
+    expect(old.body.errors.map((e: any) => e.path)).toEqual(['observedAt']);
+    const fine = await api.post(
+      '/v1/enforcement/observations',
+      { plate: 'OB10001', zone: zones.P1, observedAt: at(-3_600_000) },
+      officer,
+    );
+    expect(fine.status).toBe(201);
   });
 
   it('keeps customers out, devices to checks, and a zone-scoped device to its zones', async () => {

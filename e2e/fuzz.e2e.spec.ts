@@ -42,6 +42,9 @@ describe('fuzzing the edge', () => {
   let env: JourneyStack;
   let routes: { method: string; path: string }[];
   let operatorToken: string;
+  let officerToken: string;
+  let cameraToken: string;
+  let zoneIds: string[];
 
   beforeAll(async () => {
     env = await startJourneyStack();
@@ -50,6 +53,13 @@ describe('fuzzing the edge', () => {
       ([path, methods]) => Object.keys(methods).map((m) => ({ method: m.toUpperCase(), path })),
     );
     operatorToken = await env.api.logIn('+4790000001', 'demo-password-1');
+    officerToken = await env.api.logIn('+4790000002', 'demo-password-1');
+    cameraToken = (
+      await env.api.post('/v1/auth/token', { clientId: 'demo-camera', clientSecret: 'demo-camera-secret' })
+    ).body.accessToken;
+    const cities = (await env.api.get('/v1/cities')).body.items;
+    const locations = (await env.api.get(`/v1/cities/${cities[0].id}/locations`)).body.items;
+    zoneIds = locations.flatMap((l: any) => l.zones.map((z: any) => z.id));
   }, 120_000);
   afterAll(async () => {
     await env?.stop();
@@ -115,6 +125,74 @@ describe('fuzzing the edge', () => {
         },
       ),
       { numRuns: 400, seed: 20261130 },
+    );
+    expect(failures).toEqual([]);
+  }, 240_000);
+
+  // The plate checks run outside Nest (lean Fastify routes and a raw NATS subscription): fuzzed past the
+  // role check, as an officer and as a camera, with real zones, plates of every shape and broken times.
+  it('never answers the lean check routes with a 5xx, and refuses with problem+json', async () => {
+    const failures: string[] = [];
+    const plate = fc.oneof(
+      fc.constantFrom('EN10002', 'ab 12345', 'ÆØÅ123', 'A', 'AB12345678901', '#', ''),
+      fc.string({ maxLength: 14 }),
+      fc.constantFrom(...NASTY.slice(0, 5)),
+      fc.integer(),
+      fc.constant(null),
+      fc.record({
+        plate: fc.string({ maxLength: 12 }),
+        country: fc.oneof(fc.string({ maxLength: 4 }), fc.integer()),
+      }),
+    );
+    const zone = fc.oneof(
+      fc.constantFrom(...zoneIds),
+      fc.string({ maxLength: 40 }),
+      fc.constantFrom(...NASTY.slice(0, 5)),
+    );
+    const at = fc.oneof(
+      fc.constant(undefined),
+      fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+      fc.string({ maxLength: 30 }),
+      fc.constantFrom('2027-01-01T10:00:00', '2027-13-45T99:00:00Z', '+275760-09-13T00:00:00.000Z'),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.boolean(),
+        fc.boolean(),
+        zone,
+        at,
+        fc.oneof(fc.array(plate, { maxLength: 1_100 }), plate, value),
+        fc.string({ maxLength: 4 }),
+        async (batch, asCamera, z, when, plates, country) => {
+          const token = asCamera ? cameraToken : officerToken;
+          let r;
+          if (batch) {
+            r = await send(
+              'POST',
+              '/v1/enforcement/checks',
+              JSON.stringify({ zone: z, ...(when === undefined ? {} : { at: when }), plates }),
+              token,
+            );
+          } else {
+            const one = Array.isArray(plates) ? plates[0] : plates;
+            const qs = new URLSearchParams({
+              zone: String(z),
+              plate: typeof one === 'object' && one ? JSON.stringify(one) : String(one),
+              country,
+              ...(when === undefined ? {} : { at: when }),
+            });
+            r = await send('GET', `/v1/enforcement/check?${qs}`, undefined, token);
+          }
+          if (r.status >= 500)
+            failures.push(`${batch ? 'POST checks' : 'GET check'} → ${r.status}: ${r.text.slice(0, 200)}`);
+          if (r.status >= 400 && !r.type.includes('application/problem+json'))
+            failures.push(`${batch ? 'POST checks' : 'GET check'} → ${r.status} ${r.type}`);
+          if (r.status === 200 && !/^\{/.test(r.text))
+            failures.push(`200 without a JSON body: ${r.text.slice(0, 100)}`);
+          return true;
+        },
+      ),
+      { numRuns: 300, seed: 20261202 },
     );
     expect(failures).toEqual([]);
   }, 240_000);

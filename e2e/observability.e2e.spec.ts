@@ -137,6 +137,12 @@ describe('one trace across the services', () => {
         'agreement',
         /^outbox publish parking\.agreement\.AgreementActivated$/,
       ),
+      // Enforcement's JetStream feeds start their spans from the message's traceparent.
+      "enforcement: the index feed taking AgreementActivated into this replica's index": has(
+        'enforcement',
+        /^index agreements parking\.agreement\.AgreementActivated$/,
+      ),
+      'enforcement: the read model writer': has('enforcement', /^read model .*agreements$/),
     };
     // Only what descends from this request counts: the gateway's span for it (a child of the caller's
     // span), and every span whose chain of parents reaches it. Other spans the collector receives, even
@@ -225,8 +231,21 @@ describe('one trace across the services', () => {
     const officer = await env.api.logIn('+4790000002', 'demo-password-1');
     const tonsberg = (await env.api.get('/v1/cities')).body.items.find((c: any) => c.name === 'Tønsberg');
     const zone = (await env.api.get(`/v1/cities/${tonsberg.id}/locations`)).body.items[0].zones[0].id;
-    const checked = await env.api.get(`/v1/enforcement/check?plate=TR12345&zone=${zone}`, officer);
+    const checkTrace = hex(16);
+    const checked = await env.api.get(`/v1/enforcement/check?plate=TR12345&zone=${zone}`, officer, {
+      traceparent: `00-${checkTrace}-${hex(8)}-01`,
+    });
     expect(checked.status).toBe(200);
+    // The lean check path keeps the trace: the gateway's request and enforcement's handling of it.
+    const checkSpans = () =>
+      collector.spans.filter((s) => s.traceId === checkTrace).map((s) => `${s.service}: ${s.name}`);
+    await eventually(
+      async () => checkSpans(),
+      (names) =>
+        names.some((n) => n.startsWith('gateway: GET')) &&
+        names.includes('enforcement: rpc enforcement.check'),
+      10_000,
+    );
     expect(await scrape('enforcement')).toMatch(
       /^rpc_server_duration_seconds_count\{subject="enforcement\.check",outcome="ok"\} [1-9]/m,
     );

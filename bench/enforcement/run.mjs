@@ -1,15 +1,21 @@
-// Benchmark of enforcement. Prints figures, and ratios against a baseline measured in the same run:
-// - GET /v1/enforcement/check through the gateway, 50 connections, with 100,000 agreements in the index,
-//   against a bare Fastify route making one NATS request answered with a fixed reply (goal ≥ 0.8);
-// - POST /v1/enforcement/checks with 1,000 plates: time per batch (goal ≤ 10 ms) and plates/s;
+// Benchmark of enforcement. Prints figures, and ratios against a baseline measured in the same run, each
+// with its goal:
+// - GET /v1/enforcement/check through the gateway (the lean path), 50 connections, with 100,000
+//   agreements in the index, against a bare Fastify route making one NATS request answered with a fixed
+//   reply: ratio goal ≥ 0.8 (stretch 1.0), and its p99;
+// - POST /v1/enforcement/checks with 1,000 plates: the service's time per batch (decode, checks, body,
+//   check log; goal p99 ≤ 10 ms), the HTTP round trip, and plates/s with 4 cameras at once;
 // - how soon a vehicle change is answered by the check (goal p99 ≤ 200 ms);
-// - the index's memory for 1,000,000 agreements, and the rebuild rate from events (goal ≥ 20,000/s).
+// - the rebuild of the read model from the latest events and the stream's tail (goal ≥ 30,000 events/s);
+// - the index's memory for 1,000,000 agreements (goal ≤ 400 bytes per agreement).
+// The machine's load is printed first and last: run it on a quiet machine, nothing else meanwhile.
 // Run: npm run build && node bench/enforcement/run.mjs
 // DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres) gets a stack of its own (fresh
 // databases, a private nats-server). BENCH_SECONDS (5) per side, BENCH_AGREEMENTS (100000),
 // BENCH_MEMORY_AGREEMENTS (1000000).
 import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { loadavg } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { jetstream } from '@nats-io/jetstream';
@@ -17,8 +23,12 @@ import { connect, headers as natsHeaders } from '@nats-io/transport-node';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { startStack } from '../../deploy/local/stack.mjs';
+import { CheckLog } from '../../services/enforcement/dist/checks/check-log.js';
 import { Checks } from '../../services/enforcement/dist/checks/checks.js';
+import { answerLean } from '../../services/enforcement/dist/checks/lean-server.js';
+import { encodeLeanCheck } from '../../libs/contracts/dist/enforcement/index.js';
 import { PlateIndex } from '../../services/enforcement/dist/projections/plate-index.js';
+import { formatProgress } from '../../services/enforcement/dist/rebuild/progress.js';
 import { rebuildReadModel } from '../../services/enforcement/dist/rebuild/rebuild.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -116,6 +126,11 @@ async function publishAgreements(nc, zoneIds, n) {
   await Promise.all(inFlight);
 }
 
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
+console.log(`load average (1, 5, 15 min) at the start: ${load()}`);
 const prefix = `bench_enf_${randomBytes(3).toString('hex')}`;
 console.log(
   `bench/enforcement: a stack of its own (${prefix}), ${SECONDS}s per side, ${CONNECTIONS} connections`,
@@ -202,7 +217,7 @@ try {
     'req/s',
   );
   line('  p99', cmp.candidate.p99, 'ms');
-  line('  ratio (goal ≥ 0.80)', (cmp.candidate.rps / cmp.baseline.rps).toFixed(2));
+  line('  ratio (goal ≥ 0.80, stretch 1.00)', (cmp.candidate.rps / cmp.baseline.rps).toFixed(2));
 
   // Batches of 1,000 plates: half known, half not.
   const plates = Array.from({ length: 1000 }, (_, i) =>
@@ -235,7 +250,14 @@ try {
   // The service's own time per batch: its handler on an index of the same size, in this process.
   const index = new PlateIndex();
   const from = Date.now() - 86_400_000;
-  index.addZone({ operatorId: DEMO, zoneId: p1, locationId: 'l', name: 'P1', timeZone: 'Europe/Oslo' });
+  index.addZone({
+    operatorId: DEMO,
+    zoneId: p1,
+    locationId: 'l',
+    name: 'P1',
+    timeZone: 'Europe/Oslo',
+    maxStayHours: 24,
+  });
   for (let i = 0; i < AGREEMENTS; i++)
     index.upsert({
       operatorId: DEMO,
@@ -247,24 +269,38 @@ try {
       validTo: from + 30 * 86_400_000,
       version: 2,
     });
-  const checks = new Checks(index, null);
-  const ctx = {
+  // What the service does per batch on the lean path: decode the request, validate, 1,000 checks, the
+  // body, and the check log's record (its writing happens later, off the hot path).
+  // The check log as the service runs it: buffered, written to the stack's own table every half second.
+  const checkLog = new CheckLog(enforcementDb, { warn() {} });
+  checkLog.start();
+  const checks = new Checks(index, checkLog);
+  const leanRequest = encodeLeanCheck({
     operatorId: DEMO,
-    caller: { kind: 'device', deviceId: 'd', roles: ['device'] },
+    caller: 'device:d',
+    roles: ['device'],
+    zoneScope: null,
     correlationId: 'b',
-  };
+    traceparent: null,
+    zone: p1,
+    at: null,
+    vehicles: plates.map((plate) => ({ plate, country: 'NO' })),
+  });
+  const quiet = { error() {} };
   const inProcess = [];
-  for (let i = 0; i < 300; i++) {
+  for (let i = 0; i < 1_000; i++) {
     t = performance.now();
-    checks.checkMany(JSON.parse(batchBody), ctx, new Date());
+    const { outcome } = answerLean(checks, 'enforcement.checks', leanRequest, new Date(), quiet);
     inProcess.push(performance.now() - t);
+    if (outcome !== 'ok') throw new Error(`lean batch: ${outcome}`);
   }
   line(
-    '  server time per batch (parse, 1,000 checks; p50)',
-    percentile(inProcess.slice(50), 50).toFixed(2),
+    '  server time per batch (decode, 1,000 checks, body, log; p50)',
+    percentile(inProcess.slice(100), 50).toFixed(2),
     'ms',
   );
-  line('  server time per batch (p99; goal ≤ 10 ms)', percentile(inProcess.slice(50), 99).toFixed(2), 'ms');
+  line('  server time per batch (p99; goal ≤ 10 ms)', percentile(inProcess.slice(100), 99).toFixed(2), 'ms');
+  await checkLog.stop();
 
   // Lag: a vehicle change over HTTP until the check answers with it.
   const customer = await (async () => {
@@ -313,14 +349,25 @@ try {
   line('vehicle change answered by the check, after the 200: p50', percentile(lags, 50).toFixed(0), 'ms');
   line('  p99 (goal ≤ 200 ms)', percentile(lags, 99).toFixed(0), 'ms');
 
-  // Rebuild from the events in the stream, into the stack's own read model.
-  const rebuilt = await rebuildReadModel({ pool: enforcementDb, nc });
+  // Rebuild into the stack's own read model, from the latest events (kept by the writers) and the tail.
+  let lastProgress = 0;
+  const rebuilt = await rebuildReadModel({
+    pool: enforcementDb,
+    nc,
+    // The stack's services run with a consumer prefix of their own (deploy/local/stack.mjs).
+    consumerPrefix: `${prefix}-enforcement`,
+    onProgress: (p) => {
+      if (p.phase !== 'done' && performance.now() - lastProgress < 1_000) return;
+      lastProgress = performance.now();
+      console.log(`  ${formatProgress('rebuild', p)}`);
+    },
+  });
   line(
-    `rebuild: ${rate(rebuilt.events)} events → ${rate(rebuilt.agreements)} agreements in ${Math.round(rebuilt.ms)} ms`,
+    `rebuild: ${rate(rebuilt.events)} events (${rate(rebuilt.fromStream)} from the stream) → ${rate(rebuilt.agreements)} agreements in ${Math.round(rebuilt.ms)} ms`,
     rate((rebuilt.events * 1000) / rebuilt.ms),
     'events/s',
   );
-  line('  (goal ≥ 20,000 events/s)', '');
+  line('  (goal ≥ 30,000 events/s)', '');
 
   // Memory of one replica's index, in a process of its own with a clean heap.
   const memory = await new Promise((resolve, reject) => {
@@ -338,7 +385,8 @@ try {
     );
   });
   line(`index memory for ${rate(memory.agreements)} agreements`, (memory.bytes / 2 ** 20).toFixed(0), 'MiB');
-  line('  per agreement', Math.round(memory.bytes / memory.agreements), 'bytes');
+  line('  per agreement (goal ≤ 400)', Math.round(memory.bytes / memory.agreements), 'bytes');
+  console.log(`load average (1, 5, 15 min) at the end: ${load()}`);
 } finally {
   for (const c of children) c.kill('SIGTERM');
   await nc.close();

@@ -12,10 +12,12 @@ import {
   systemClock,
 } from '@parking/platform';
 import { CheckLog } from './checks/check-log.js';
+import { Checks } from './checks/checks.js';
+import { serveLeanChecks } from './checks/lean-server.js';
 import { configSchema } from './config.js';
 import { EnforcementModule } from './enforcement.module.js';
 import { migrations } from './migrations/index.js';
-import { followPresence, loadPresence } from './observations/observe.js';
+import { followPresence, loadPresence, resyncPresence } from './observations/observe.js';
 import { scheduleAnonymisation } from './privacy/anonymise.js';
 import { IndexFeed } from './projections/index-feed.js';
 import { PlateIndex } from './projections/plate-index.js';
@@ -71,6 +73,8 @@ export async function bootstrap(): Promise<void> {
   }
   const presence = followPresence(nc, index);
   shutdown.add('presence', () => presence.unsubscribe());
+  const stopResync = resyncPresence(pool, index, clock, logger);
+  shutdown.add('presence resync', stopResync);
   const prune = setInterval(() => index.prunePresence(clock.now().getTime() - 2 * 3_600_000), 60_000);
   prune.unref();
   health.addCheck('read model', () => {
@@ -81,6 +85,8 @@ export async function bootstrap(): Promise<void> {
   const checkLog = new CheckLog(pool, logger);
   checkLog.start();
   shutdown.add('check log', () => checkLog.stop());
+  const lean = serveLeanChecks({ nc, checks: new Checks(index, checkLog), clock, logger });
+  shutdown.add('lean checks', () => lean.stop());
   const stopAnonymising = scheduleAnonymisation(pool, clock, logger);
   shutdown.add('anonymisation', stopAnonymising);
 

@@ -1,4 +1,4 @@
-// NATS handlers of enforcement.
+// NATS handlers of enforcement (the plate checks themselves are served leaner: checks/lean-server.ts).
 import { Controller, Inject, UseInterceptors } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import type { RequestContext } from '@parking/contracts';
@@ -9,6 +9,7 @@ import { Checks } from './checks/checks.js';
 import { observe } from './observations/observe.js';
 import { cancelSanction, issueSanction, listSanctions } from './sanctions/sanctions.js';
 import { listViolations } from './violations/violations.js';
+import { withDatabase } from './db-errors.js';
 import type { EnforcementDeps } from './deps.js';
 
 export const DEPS = 'ENFORCEMENT_DEPS';
@@ -26,16 +27,6 @@ export class EnforcementController {
     return this.deps.clock;
   }
 
-  @MessagePattern(ENFORCEMENT_SUBJECTS.check)
-  check(@Payload() data: unknown, @RpcContext() ctx: RequestContext) {
-    return this.checks.checkOne(data, ctx, this.clock.now());
-  }
-
-  @MessagePattern(ENFORCEMENT_SUBJECTS.checks)
-  checkMany(@Payload() data: unknown, @RpcContext() ctx: RequestContext) {
-    return this.checks.checkMany(data, ctx, this.clock.now());
-  }
-
   @MessagePattern(ENFORCEMENT_SUBJECTS.whitelist)
   whitelist(@Payload() data: unknown, @RpcContext() ctx: RequestContext) {
     return this.checks.whitelist(data, ctx, this.clock.now());
@@ -43,26 +34,26 @@ export class EnforcementController {
 
   @MessagePattern(ENFORCEMENT_SUBJECTS.observe)
   observe(@Payload() data: unknown, @RpcContext() ctx: RequestContext) {
-    return observe(this.deps, data, ctx, this.clock.now());
+    return withDatabase(() => observe(this.deps, data, ctx, this.clock.now()));
   }
 
   @MessagePattern(ENFORCEMENT_SUBJECTS.listViolations)
   violations(@Payload() data: unknown, @RpcContext() ctx: RequestContext) {
-    return listViolations(this.deps.pool, this.deps.index, data, ctx, this.clock.now());
+    return withDatabase(() => listViolations(this.deps.pool, this.deps.index, data, ctx, this.clock.now()));
   }
 
   @MessagePattern(ENFORCEMENT_SUBJECTS.issueSanction)
   issueSanction(@Payload() data: unknown, @RpcContext() ctx: RequestContext) {
-    return issueSanction(this.deps, data, ctx, this.clock.now());
+    return withDatabase(() => issueSanction(this.deps, data, ctx, this.clock.now()));
   }
 
   @MessagePattern(ENFORCEMENT_SUBJECTS.listSanctions)
   sanctions(@Payload() data: unknown, @RpcContext() ctx: RequestContext) {
-    return listSanctions(this.deps.pool, data, ctx, this.clock.now());
+    return withDatabase(() => listSanctions(this.deps.pool, data, ctx, this.clock.now()));
   }
 
   @MessagePattern(ENFORCEMENT_SUBJECTS.cancelSanction)
   cancelSanction(@Payload() data: unknown, @RpcContext() ctx: RequestContext) {
-    return cancelSanction(this.deps, data, ctx, this.clock.now());
+    return withDatabase(() => cancelSanction(this.deps, data, ctx, this.clock.now()));
   }
 }

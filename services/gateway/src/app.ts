@@ -11,6 +11,7 @@ import { requestIdOf } from './http/request-id.js';
 import { registerRequestLog } from './http/request-log.js';
 import { registerDocs } from './openapi/docs-page.js';
 import { openApiDocument } from './openapi/openapi.js';
+import { LEAN_CHECK_ROUTES, registerLeanChecks } from './routes/enforcement/lean-checks.js';
 
 export const BODY_LIMIT = 64 * 1024;
 const CORS_HEADERS = [
@@ -48,7 +49,7 @@ export async function createGatewayApp(deps: Deps): Promise<NestFastifyApplicati
   registerRequestLog(fastify, deps.logger);
   registerOperationalRoutes(fastify, deps.health);
 
-  const document = openApiDocument(API_CONTROLLERS);
+  const document = openApiDocument(API_CONTROLLERS, LEAN_CHECK_ROUTES);
   fastify.get('/openapi.json', async () => document);
   registerDocs(fastify, document);
 
@@ -62,6 +63,8 @@ export async function createGatewayApp(deps: Deps): Promise<NestFastifyApplicati
     });
   }
   app.useGlobalFilters(new ProblemFilter(deps.logger, deps.config.NODE_ENV !== 'production'));
+  // After CORS and the hooks above, so that they apply to these routes too.
+  registerLeanChecks(fastify, deps);
   await app.init();
   return app;
 }

@@ -79,7 +79,17 @@ export const createLocationSchema = z.object({
   timeZone: timeZoneSchema.default('Europe/Oslo'),
   geo: geoSchema,
 });
-export const addZoneBodySchema = z.object({ name: text(50) });
+/** How long a vehicle may stay in a zone after a gate entry with no exit: then it no longer counts as present. */
+export const MAX_STAY_HOURS_DEFAULT = 24;
+export const addZoneBodySchema = z.object({
+  name: text(50),
+  maxStayHours: z
+    .number()
+    .int('a whole number of hours')
+    .min(1, 'at least 1 hour')
+    .max(8_760, 'at most a year (8,760 hours)')
+    .default(MAX_STAY_HOURS_DEFAULT),
+});
 export const addZoneSchema = addZoneBodySchema.extend({ locationId: id });
 export const publishTermsSchema = z.object({
   title: text(200),
@@ -161,7 +171,11 @@ export interface City {
 export interface Zone {
   id: string;
   name: string;
+  /** Hours a vehicle that entered and never exited still counts as present (default 24). */
+  maxStayHours: number;
 }
+/** A zone as a product lists it. */
+export type ProductZone = Pick<Zone, 'id' | 'name'>;
 export interface Location {
   id: string;
   cityId: string;
@@ -179,7 +193,7 @@ export interface Product {
   locationId: string;
   /** The location's IANA time zone: periods and start dates are reckoned in it. */
   timeZone: string;
-  zones: Zone[];
+  zones: ProductZone[];
   price: Money;
   vatRate: number;
   period: { unit: PeriodUnit; count: number };

@@ -4,6 +4,8 @@ import { z } from 'zod';
 import type { Money } from '../common/money.js';
 import { countrySchema, plateSchema } from '../common/plate.js';
 
+export * from './lean.js';
+
 export const ENFORCEMENT_SUBJECTS = {
   check: 'enforcement.check',
   checks: 'enforcement.checks',
@@ -168,4 +170,13 @@ export interface PresenceChanged {
   country: string;
   kind: ObservationKind;
   observedAt: string;
+  /** The zone observed in. */
+  zone?: string;
+  /** An entry: when it stops counting without an exit (the zone's maximum stay). */
+  expiresAt?: string;
 }
+
+/** `observedAt` may be at most this far ahead of the service's clock… */
+export const OBSERVED_AHEAD_MAX_MS = 5 * 60_000;
+/** …and at most this old. */
+export const OBSERVED_AGE_MAX_MS = 24 * 3_600_000;

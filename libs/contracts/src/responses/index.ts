@@ -3,7 +3,7 @@
 // build when a schema here and the interface it describes stop agreeing (in either direction).
 import { z } from 'zod';
 import type { AdminHistoryEntry, Agreement, HistoryEntry } from '../agreement/index.js';
-import type { City, Location, Product, Terms, Zone } from '../catalogue/index.js';
+import type { City, Location, Product, ProductZone, Terms, Zone } from '../catalogue/index.js';
 import { ROLES } from '../common/context.js';
 import type { Check, ObservationRecorded, Sanction, Violation, WhitelistPage } from '../enforcement/index.js';
 import {
@@ -36,7 +36,12 @@ export const listOf = <T extends z.ZodType>(item: T) =>
   z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 
 // Catalogue.
+/** A zone as a product or an agreement names it. */
 export const zoneResponse = z.object({ id: z.string(), name: z.string() }).meta({ id: 'Zone' });
+/** A location's zone, with how long a car may stay inside (entry without exit expires after it). */
+export const locationZoneResponse = z
+  .object({ id: z.string(), name: z.string(), maxStayHours: z.number().int().meta({ examples: [24] }) })
+  .meta({ id: 'LocationZone' });
 export const cityResponse = z.object({ id: z.string(), name: z.string() }).meta({ id: 'City' });
 export const locationResponse = z
   .object({
@@ -46,7 +51,7 @@ export const locationResponse = z
     address: z.string(),
     timeZone: z.string().meta({ examples: ['Europe/Oslo'] }),
     geo: z.object({ lat: z.number(), lon: z.number() }),
-    zones: z.array(zoneResponse),
+    zones: z.array(locationZoneResponse),
   })
   .meta({ id: 'Location' });
 export const productResponse = z
@@ -356,7 +361,8 @@ type Agrees<Schema extends z.ZodType, T> = [T] extends [z.output<Schema>]
     : false
   : false;
 const agrees = <Schema extends z.ZodType, T>(ok: Agrees<Schema, T>) => ok;
-agrees<typeof zoneResponse, Zone>(true);
+agrees<typeof locationZoneResponse, Zone>(true);
+agrees<typeof zoneResponse, ProductZone>(true);
 agrees<typeof cityResponse, City>(true);
 agrees<typeof locationResponse, Location>(true);
 agrees<typeof productResponse, Product>(true);

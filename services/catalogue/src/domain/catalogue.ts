@@ -34,7 +34,7 @@ export type CatalogueEvent =
         geo: { lat: number; lon: number };
       };
     }
-  | { type: 'ZoneAdded'; data: { locationId: string; zoneId: string; name: string } }
+  | { type: 'ZoneAdded'; data: { locationId: string; zoneId: string; name: string; maxStayHours?: number } }
   | {
       type: 'TermsPublished';
       data: {

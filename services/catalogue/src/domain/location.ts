@@ -35,7 +35,7 @@ export type LocationCommand =
       /** Whether the city exists at this operator. */
       cityKnown: boolean;
     }
-  | { type: 'AddZone'; zoneId: string; name: string };
+  | { type: 'AddZone'; zoneId: string; name: string; maxStayHours?: number };
 
 const sameName = (a: string, b: string) => a.localeCompare(b, 'nb', { sensitivity: 'accent' }) === 0;
 
@@ -60,7 +60,12 @@ export const locationDecider = {
     return [
       {
         type: 'ZoneAdded',
-        data: { locationId: state.locationId, zoneId: command.zoneId, name: command.name },
+        data: {
+          locationId: state.locationId,
+          zoneId: command.zoneId,
+          name: command.name,
+          ...(command.maxStayHours !== undefined ? { maxStayHours: command.maxStayHours } : {}),
+        },
       },
     ];
   },

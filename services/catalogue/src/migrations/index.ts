@@ -63,4 +63,11 @@ export const migrations: Migration[] = [
       create index agreement_places_by_product on agreement_places (product_id, status);
     `,
   },
+  {
+    id: 'catalogue_003_zone_max_stay',
+    sql: `
+      -- How long a gate entry with no exit keeps a vehicle present (enforcement), per zone.
+      alter table zones add column max_stay_hours int not null default 24;
+    `,
+  },
 ];

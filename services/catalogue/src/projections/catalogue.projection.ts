@@ -1,4 +1,5 @@
 // Applies catalogue events to the read models, in the same transaction as their append.
+import { MAX_STAY_HOURS_DEFAULT } from '@parking/contracts/catalogue';
 import type pg from 'pg';
 import type { CatalogueEvent } from '../domain/catalogue.js';
 
@@ -32,12 +33,16 @@ export async function project(
       return;
     }
     case 'ZoneAdded':
-      await client.query('insert into zones (operator_id, id, location_id, name) values ($1, $2, $3, $4)', [
-        operatorId,
-        event.data.zoneId,
-        event.data.locationId,
-        event.data.name,
-      ]);
+      await client.query(
+        'insert into zones (operator_id, id, location_id, name, max_stay_hours) values ($1, $2, $3, $4, $5)',
+        [
+          operatorId,
+          event.data.zoneId,
+          event.data.locationId,
+          event.data.name,
+          event.data.maxStayHours ?? MAX_STAY_HOURS_DEFAULT,
+        ],
+      );
       return;
     case 'TermsPublished': {
       const d = event.data;

@@ -21,12 +21,15 @@ export async function listCities(pool: Queryable, operatorId: string): Promise<{
 
 async function zonesOf(pool: Queryable, locationIds: string[]): Promise<Map<string, Zone[]>> {
   const { rows } = await pool.query(
-    'select id, name, location_id from zones where location_id = any($1) order by name',
+    'select id, name, location_id, max_stay_hours from zones where location_id = any($1) order by name',
     [locationIds],
   );
   const map = new Map<string, Zone[]>();
   for (const r of rows)
-    map.set(r.location_id, [...(map.get(r.location_id) ?? []), { id: r.id, name: r.name }]);
+    map.set(r.location_id, [
+      ...(map.get(r.location_id) ?? []),
+      { id: r.id, name: r.name, maxStayHours: r.max_stay_hours },
+    ]);
   return map;
 }
 
@@ -85,7 +88,8 @@ function toProduct(row: ProductRow, location: Location): Product {
     description: d.description,
     locationId: d.locationId,
     timeZone: location.timeZone,
-    zones: location.zones.filter((z) => d.zoneIds.includes(z.id)),
+    // A product's zones are named only (API.md); the maximum stay is the location's business.
+    zones: location.zones.filter((z) => d.zoneIds.includes(z.id)).map(({ id, name }) => ({ id, name })),
     price: d.price,
     vatRate: d.vatRate,
     period: d.period,

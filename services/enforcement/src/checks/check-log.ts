@@ -1,12 +1,13 @@
 // Every check is recorded (who asked, when, what, the answer) off the hot path: answers go into a
-// buffer that is written in batches, one statement per batch.
+// buffer that is written in bounded batches, one statement per batch, yielding to the event loop between
+// statements so that building a batch's parameters never holds up the checks waiting behind it.
 import type { Check } from '@parking/contracts/enforcement';
 import type { RequestContext } from '@parking/contracts';
 import { counter } from '@parking/platform';
 import type pg from 'pg';
 
 const FLUSH_EVERY_MS = 500;
-const BATCH_MAX = 5_000;
+const BATCH_MAX = 1_000;
 /** Past this many unwritten entries (the database is down) the oldest are dropped and counted. */
 const BUFFER_MAX = 500_000;
 
@@ -41,9 +42,9 @@ export class CheckLog {
     this.timer.unref();
   }
 
-  record(ctx: RequestContext, checkedAt: Date, checks: Check[]): void {
-    const caller = callerName(ctx);
-    for (const check of checks) this.buffer.push({ operatorId: ctx.operatorId, checkedAt, caller, check });
+  /** `caller` as callerName gives it. */
+  record(operatorId: string, caller: string, checkedAt: Date, checks: readonly Check[]): void {
+    for (const check of checks) this.buffer.push({ operatorId, checkedAt, caller, check });
     if (this.buffer.length > BUFFER_MAX) {
       const excess = this.buffer.length - BUFFER_MAX;
       this.buffer.splice(0, excess);
@@ -88,6 +89,7 @@ export class CheckLog {
           ],
         );
         this.buffer.splice(0, batch.length);
+        if (this.buffer.length) await new Promise((r) => setImmediate(r));
       } catch (err) {
         this.logger.warn({ err }, 'check log not written; will retry');
         return;

@@ -1,27 +1,32 @@
 // Plate checks from the in-memory index: one plate, up to 1,000 in one request, and a zone's whitelist.
 // Nothing here touches the database; the answers go to the check log, which writes them later.
-import { parseOrThrow, type RequestContext } from '@parking/contracts';
+import { AppError, normalisePlate, parseOrThrow, type RequestContext } from '@parking/contracts';
 import {
+  CHECKS_MAX,
   checkSchema,
   checksSchema,
   whitelistPageSchema,
   type Check,
+  type LeanCheckRequest,
   type WhitelistEntry,
   type WhitelistPage,
 } from '@parking/contracts/enforcement';
 import { CHECKERS, requireRole, requireZone } from '../access.js';
 import { assessCheck, counts, type Assessment } from '../domain/check.js';
-import type { PlateIndex } from '../projections/plate-index.js';
-import type { CheckLog } from './check-log.js';
+import type { AgreementView, PlateIndex } from '../projections/plate-index.js';
+import { callerName, type CheckLog } from './check-log.js';
+
+const COUNTRY = /^[A-Z]{1,3}$/;
 
 /** The check of one plate at `at`, with who else of its agreement is present. */
 export function assess(
   index: PlateIndex,
   operatorId: string,
-  request: { plate: string; country: string; zone: string; at: Date },
+  request: { plate: string; country: string; zone: string; at: Date; atIso?: string },
 ): Assessment {
+  // assessCheck hands back the agreements it was given: the index's own views.
   return assessCheck(request, index.lookup(operatorId, request.plate, request.country), (a, at) =>
-    index.othersPresent(index.get(a.agreementId)!, request.plate, request.country, at),
+    index.othersPresent(a as AgreementView, request.plate, request.country, at),
   );
 }
 
@@ -37,7 +42,7 @@ export class Checks {
     requireZone(this.index, ctx, req.zone);
     const at = req.at ? new Date(req.at) : now;
     const { check } = assess(this.index, ctx.operatorId, { ...req, at });
-    this.log?.record(ctx, now, [check]);
+    this.log?.record(ctx.operatorId, callerName(ctx), now, [check]);
     return check;
   }
 
@@ -50,8 +55,48 @@ export class Checks {
       const { plate, country } = typeof p === 'string' ? { plate: p, country: 'NO' } : p;
       return assess(this.index, ctx.operatorId, { plate, country, zone: req.zone, at }).check;
     });
-    this.log?.record(ctx, now, items);
+    this.log?.record(ctx.operatorId, callerName(ctx), now, items);
     return { items };
+  }
+
+  /**
+   * The lean path's check (see contracts' lean.ts): what the gateway validated is checked again where it
+   * matters (roles, a zone-scoped device, the operator's zone, plate shapes), nothing is logged for a
+   * refusal, and the answer is the HTTP body — one Check, or `{ items }` for a batch.
+   */
+  lean(req: LeanCheckRequest, batch: boolean, now: Date): string {
+    if (!req.roles.some((r) => (CHECKERS as string[]).includes(r)))
+      throw new AppError('FORBIDDEN', `Only ${CHECKERS.join(' or ')} may do this`);
+    if (req.zoneScope && !req.zoneScope.includes(req.zone))
+      throw new AppError('FORBIDDEN', 'This device may not act in this zone');
+    if (!this.index.zone(req.operatorId, req.zone))
+      throw new AppError('RULE_VIOLATED', 'Unknown zone', {
+        fields: [{ path: 'zone', message: 'no such zone at this operator' }],
+      });
+    const n = req.vehicles.length;
+    if (n < 1 || n > CHECKS_MAX || (!batch && n !== 1))
+      throw new AppError('VALIDATION', 'The request is not valid', {
+        fields: [{ path: 'plates', message: `1 to ${CHECKS_MAX} plates` }],
+      });
+    for (let i = 0; i < n; i++) {
+      const v = req.vehicles[i];
+      if (normalisePlate(v.plate) !== v.plate || !COUNTRY.test(v.country))
+        throw new AppError('VALIDATION', 'The request is not valid', {
+          fields: [{ path: batch ? `plates.${i}` : 'plate', message: 'not a plate' }],
+        });
+    }
+    const at = req.at === null ? now : new Date(req.at);
+    const atIso = at.toISOString();
+    const checks = new Array<Check>(n);
+    for (let i = 0; i < n; i++) {
+      const { plate, country } = req.vehicles[i];
+      checks[i] = assess(this.index, req.operatorId, { plate, country, zone: req.zone, at, atIso }).check;
+    }
+    this.log?.record(req.operatorId, req.caller, now, checks);
+    if (!batch) return JSON.stringify(checks[0]);
+    let body = '{"items":[';
+    for (let i = 0; i < n; i++) body += (i ? ',' : '') + JSON.stringify(checks[i]);
+    return `${body}]}`;
   }
 
   private readonly whitelists = new Map<string, { entries: WhitelistEntry[]; expires: number }>();

@@ -102,4 +102,41 @@ export const migrations: Migration[] = [
       create index sanctions_by_time on sanctions (operator_id, issued_at, id);
     `,
   },
+  {
+    id: 'enforcement_003_max_stay',
+    sql: `
+      -- A gate entry with no exit stops making its vehicle present after the zone's maximum stay: an
+      -- entry's closed_at is set to that expiry when it is recorded, and brought forward by its exit.
+      alter table zones add column max_stay_hours int not null default 24;
+      update observations o
+         set closed_at = o.observed_at + make_interval(hours =>
+               coalesce((select z.max_stay_hours from zones z where z.zone_id = o.zone_id), 24))
+       where o.kind = 'entry' and o.closed_at is null;
+      drop index observations_open_entries;
+      create index observations_entries on observations (operator_id, country, plate, closed_at) where kind = 'entry';
+      create index observations_recent on observations (closed_at) where plate is not null;
+    `,
+  },
+  {
+    id: 'enforcement_004_latest_events',
+    sql: `
+      -- The rebuild's source: the latest event of each agreement, location and operator as published
+      -- (not as derived), written with the read model in the same transaction. A rebuild folds these
+      -- rows and the stream after the writers' ack floors, so the stream may have a retention limit.
+      create table latest_events (
+        feed text not null,
+        key text not null,
+        operator_id text not null,
+        subject text not null,
+        type text not null,
+        stream_version int not null,
+        stream_seq bigint not null,
+        data jsonb not null,
+        primary key (feed, key)
+      );
+      -- Whether latest_events holds every key of a feed: set when a writer's consumer is created from the
+      -- stream's start (it then sees every event) or by a rebuild that replayed the feed whole.
+      create table latest_events_state (feed text primary key, complete boolean not null);
+    `,
+  },
 ];

@@ -17,7 +17,7 @@ import { upsertAgreements } from '../projections/read-model.js';
 import type pg from 'pg';
 import { cancelSanction, issueSanction, listSanctions } from '../sanctions/sanctions.js';
 import { listViolations } from '../violations/violations.js';
-import { observe } from './observe.js';
+import { loadPresence, observe } from './observe.js';
 
 const DEMO = '00000000-0000-4000-8000-000000000001';
 const FJORD = '00000000-0000-4000-8000-000000000002';
@@ -50,13 +50,18 @@ describe('observations, violations and sanctions', () => {
   beforeAll(async () => {
     db = await testDatabase('enfobs');
     await runMigrations(db.pool, [...eventStoreMigrations, ...messagingMigrations, ...migrations]);
-    for (const zoneId of ['P1', 'P2'])
-      index.addZone({ operatorId: DEMO, zoneId, locationId: 'loc', name: zoneId, timeZone: 'Europe/Oslo' });
-    index.addZone({ operatorId: FJORD, zoneId: 'B1', locationId: 'b', name: 'B1', timeZone: 'Europe/Oslo' });
+    const zone = { locationId: 'loc', timeZone: 'Europe/Oslo', maxStayHours: 24 };
+    for (const zoneId of ['P1', 'P2']) index.addZone({ ...zone, operatorId: DEMO, zoneId, name: zoneId });
+    // A short-stay zone: an entry with no exit stops counting after 2 hours.
+    index.addZone({ ...zone, operatorId: DEMO, zoneId: 'P3', name: 'P3', maxStayHours: 2 });
+    index.addZone({ ...zone, operatorId: FJORD, zoneId: 'B1', locationId: 'b', name: 'B1' });
     index.setSanctionSettings(DEMO, { amount: { amount: 60000, currency: 'NOK' }, dueDays: 21 });
     index.upsert(agreement('00000000-0000-4000-8000-0000000000a1', ['PA11111', 'PA22222']));
     index.upsert(agreement('00000000-0000-4000-8000-0000000000a2', ['GA11111', 'GA22222']));
     index.upsert(agreement('00000000-0000-4000-8000-0000000000a4', ['LOG1111']));
+    index.upsert(
+      agreement('00000000-0000-4000-8000-0000000000a5', ['MS11111', 'MS22222'], { zoneIds: ['P3'] }),
+    );
     index.upsert(
       agreement('00000000-0000-4000-8000-0000000000a3', ['END1111'], { validTo: t0.getTime() - 3 * min }),
     );
@@ -110,6 +115,83 @@ describe('observations, violations and sanctions', () => {
       t0,
     );
     expect(check).toMatchObject({ allowed: true, reason: 'valid_agreement' });
+  });
+
+  it("stops counting an entry with no exit after the zone's maximum stay, on every replica", async () => {
+    await see('MS11111', t0, { kind: 'entry', zone: 'P3' });
+    // Within the 2 hours the other car of the agreement is refused…
+    const within = await see('MS22222', after(119), { kind: 'seen', zone: 'P3' });
+    expect(within.check).toMatchObject({ allowed: false, reason: 'another_vehicle_parked' });
+    // …after them, the entry whose exit was never seen no longer counts: no violation made up.
+    const later = await see('MS22222', after(121), { kind: 'seen', zone: 'P3' });
+    expect(later).toMatchObject({ check: { allowed: true, reason: 'valid_agreement' }, violation: null });
+    const { rows } = await db.pool.query(
+      `select closed_at from observations where plate = 'MS11111' and kind = 'entry'`,
+    );
+    expect(rows[0].closed_at.toISOString()).toBe(after(120).toISOString());
+
+    // A replica that missed the broadcasts gets presence from the table (the periodic resync).
+    const replica = new PlateIndex();
+    index.allZones().forEach((z) => replica.addZone(z));
+    replica.upsert(
+      agreement('00000000-0000-4000-8000-0000000000a5', ['MS11111', 'MS22222'], { zoneIds: ['P3'] }),
+    );
+    expect(replica.lastObservation(DEMO, 'MS11111', 'NO')).toBeUndefined();
+    await loadPresence(db.pool, replica, after(10));
+    expect(replica.lastObservation(DEMO, 'MS11111', 'NO')).toEqual({
+      kind: 'entry',
+      at: t0.getTime(),
+      until: after(120).getTime(),
+    });
+    const onReplica = new Checks(replica, null).checkOne(
+      { plate: 'MS22222', zone: 'P3', at: after(60).toISOString() },
+      officer,
+      after(60),
+    );
+    expect(onReplica.reason).toBe('another_vehicle_parked');
+    // An exit recorded elsewhere reaches it at the next resync, and closes the entry in the table.
+    await see('MS11111', after(30), { kind: 'exit', zone: 'P3' });
+    await loadPresence(db.pool, replica, after(31));
+    expect(replica.lastObservation(DEMO, 'MS11111', 'NO')?.kind).toBe('exit');
+    const closed = await db.pool.query(
+      `select closed_at from observations where plate = 'MS11111' and kind = 'entry'`,
+    );
+    expect(closed.rows[0].closed_at.toISOString()).toBe(after(30).toISOString());
+  });
+
+  it('refuses an observedAt more than 5 minutes ahead or more than 24 hours old with 422, recording nothing', async () => {
+    const before = await db.pool.query(`select count(*)::int as n from observations`);
+    const pending = deps.checkLog!.pending;
+    const ahead = observe(
+      deps,
+      { plate: 'TT00001', zone: 'P1', observedAt: after(6).toISOString() },
+      officer,
+      t0,
+    );
+    await expect(ahead).rejects.toMatchObject({
+      code: 'RULE_VIOLATED',
+      fields: [expect.objectContaining({ path: 'observedAt' })],
+    });
+    const old = observe(
+      deps,
+      { plate: 'TT00001', zone: 'P1', observedAt: after(-24 * 60 - 1).toISOString() },
+      officer,
+      t0,
+    );
+    await expect(old).rejects.toMatchObject({
+      code: 'RULE_VIOLATED',
+      fields: [expect.objectContaining({ path: 'observedAt' })],
+    });
+    // The bounds themselves are accepted.
+    await expect(
+      observe(deps, { plate: 'TT00001', zone: 'P1', observedAt: after(5).toISOString() }, officer, t0),
+    ).resolves.toMatchObject({ check: { plate: 'TT00001' } });
+    await expect(
+      observe(deps, { plate: 'TT00002', zone: 'P1', observedAt: after(-24 * 60).toISOString() }, officer, t0),
+    ).resolves.toMatchObject({ check: { plate: 'TT00002' } });
+    const afterwards = await db.pool.query(`select count(*)::int as n from observations`);
+    expect(afterwards.rows[0].n).toBe(before.rows[0].n + 2);
+    expect(deps.checkLog!.pending).toBe(pending + 2);
   });
 
   it('records no_valid_agreement once per plate within 30 minutes, and not within five minutes of an end', async () => {
@@ -235,7 +317,7 @@ describe('observations, violations and sanctions', () => {
     await see('OPEN111', t0, { kind: 'entry' });
 
     // A day after the last sighting closed (the exit at +130 min): only checks of agreements still
-    // running (PA…, GA…, LOG1111) and entries still inside keep their plates.
+    // running (PA…, GA…, LOG1111, MS…) and entries still inside keep their plates.
     await anonymisePlates(db.pool, after(24 * 60 + 200));
     const checksLeft = await db.pool.query(
       `select distinct plate from check_log where plate is not null order by plate`,
@@ -244,6 +326,8 @@ describe('observations, violations and sanctions', () => {
       'GA11111',
       'GA22222',
       'LOG1111',
+      'MS11111',
+      'MS22222',
       'PA11111',
       'PA22222',
     ]);
@@ -259,6 +343,13 @@ describe('observations, violations and sanctions', () => {
       `select count(*)::int as n from observations where plate is null and anonymised_at is not null`,
     );
     expect(anonymised.rows[0].n).toBeGreaterThan(5);
+
+    // An entry that never exited is closed by its maximum stay, and anonymised a day after that.
+    await anonymisePlates(db.pool, after(48 * 60 + 1));
+    expect(
+      (await db.pool.query(`select plate, kind from observations where plate is not null order by plate`))
+        .rows,
+    ).toEqual([{ plate: 'GA22222', kind: 'entry' }]);
 
     // After the agreement ended plus a day, its checks go too.
     await anonymisePlates(db.pool, new Date('2027-02-02T00:00:01Z'));

@@ -3,11 +3,14 @@
 // event (a shared durable would split them), and applying one twice changes nothing.
 import { DeliverPolicy, jetstream, type ConsumerMessages } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { PARKING_STREAM, type MessagingLogger } from '@parking/messaging';
+import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { extractTraceContext, PARKING_STREAM, type MessagingLogger } from '@parking/messaging';
 import { histogram } from '@parking/platform';
 import { ageOf, eventOf } from './jetstream-events.js';
 import type { PlateIndex } from './plate-index.js';
 import type { ReadModelFeed } from './read-model.js';
+
+const tracer = trace.getTracer('enforcement');
 
 const lag = histogram({
   name: 'enforcement_index_lag_seconds',
@@ -56,16 +59,26 @@ export class IndexFeed {
     this.loop = (async () => {
       try {
         for await (const m of this.messages!) {
+          // A span under the publisher's trace (the message's traceparent), so a purchase's trace shows
+          // when each replica's index took it in.
+          const span = tracer.startSpan(
+            `index ${this.options.name} ${m.subject}`,
+            { kind: SpanKind.CONSUMER, attributes: { 'messaging.message.sequence': m.seq } },
+            extractTraceContext(m.headers),
+          );
           try {
             this.options.feed.apply(this.options.index, eventOf(m));
             this.applied++;
             lag.observe({ feed: this.options.name }, ageOf(m) / 1000);
             this.options.onApplied?.(m.seq);
           } catch (err) {
+            span.setStatus({ code: SpanStatusCode.ERROR });
             this.options.logger.error(
               { err, feed: this.options.name, seq: m.seq },
               'index feed skipped an event',
             );
+          } finally {
+            span.end();
           }
         }
       } finally {

@@ -5,13 +5,16 @@
 // stream sequence the tables are complete.
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type JsMsg } from '@nats-io/jetstream';
 import { nanos, type NatsConnection } from '@nats-io/transport-node';
-import { PARKING_STREAM, type MessagingLogger } from '@parking/messaging';
+import { SpanKind, SpanStatusCode, trace, type Link } from '@opentelemetry/api';
+import { extractTraceContext, PARKING_STREAM, type MessagingLogger } from '@parking/messaging';
 import { histogram } from '@parking/platform';
 import type pg from 'pg';
 import { eventOf } from './jetstream-events.js';
 import type { ReadModelFeed } from './read-model.js';
 
 const BATCH_MAX = 500;
+
+const tracer = trace.getTracer('enforcement');
 
 const batchDuration = histogram({
   name: 'enforcement_read_model_batch_seconds',
@@ -72,6 +75,12 @@ export class ReadModelWriter {
       await jsm.consumers.add(this.stream, config).catch((addErr: Error) => {
         if (!/already in use|exists/i.test(addErr.message)) throw addErr;
       });
+      // A consumer made from the stream's start sees every event: its latest_events will be complete.
+      // (Made after a retention limit dropped some, it would not be, but then neither are the tables.)
+      await this.options.pool.query(
+        `insert into latest_events_state (feed, complete) values ($1, true) on conflict (feed) do nothing`,
+        [this.options.feed.name],
+      );
     }
     this.running = true;
     this.loop = this.run();
@@ -121,7 +130,28 @@ export class ReadModelWriter {
 
   private async write(batch: JsMsg[]): Promise<void> {
     const timer = batchDuration.startTimer({ feed: this.options.durable });
-    const client = await this.options.pool.connect();
+    // One span per batch, under the first event's trace and linked to every other event's.
+    const contexts = batch.map((m) => trace.getSpanContext(extractTraceContext(m.headers)));
+    const links: Link[] = contexts.slice(1).flatMap((c) => (c ? [{ context: c }] : []));
+    const span = tracer.startSpan(
+      `read model ${this.options.durable}`,
+      { kind: SpanKind.CONSUMER, links, attributes: { 'messaging.batch.message_count': batch.length } },
+      extractTraceContext(batch[0]?.headers),
+    );
+    let client: pg.PoolClient;
+    try {
+      client = await this.options.pool.connect();
+    } catch (err) {
+      span.setStatus({ code: SpanStatusCode.ERROR });
+      span.end();
+      timer();
+      this.options.logger.warn(
+        { err, consumer: this.options.durable },
+        'read model batch failed; redelivering',
+      );
+      for (const m of batch) m.nak(1_000);
+      return;
+    }
     try {
       await client.query('begin');
       await this.options.feed.write(client, batch.map(eventOf));
@@ -134,9 +164,11 @@ export class ReadModelWriter {
         'read model batch failed; redelivering',
       );
       for (const m of batch) m.nak(1_000);
+      span.setStatus({ code: SpanStatusCode.ERROR });
     } finally {
       client.release();
       timer();
+      span.end();
     }
   }
 }

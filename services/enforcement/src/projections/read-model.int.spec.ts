@@ -11,7 +11,7 @@ import { messagingMigrations } from '@parking/messaging';
 import { testDatabase, testNatsConnection, uniqueName, type TestDatabase } from '@parking/testing';
 import { Checks } from '../checks/checks.js';
 import { migrations } from '../migrations/index.js';
-import { rebuildReadModel } from '../rebuild/rebuild.js';
+import { rebuildReadModel, type RebuildProgress } from '../rebuild/rebuild.js';
 import { IndexFeed } from './index-feed.js';
 import { PlateIndex } from './plate-index.js';
 import { loadIndex, readModelFeeds } from './read-model.js';
@@ -277,9 +277,54 @@ describe('enforcement read model and index', () => {
     const before = await tables();
     expect(before.zones).toHaveLength(3);
     expect(before.operators).toHaveLength(1);
-    const result = await rebuildReadModel({ pool: db.pool, nc, stream, root });
-    expect(result).toMatchObject({ agreements: 3, zones: 3, operators: 1 });
+    const progress: RebuildProgress[] = [];
+    const rebuild = () =>
+      rebuildReadModel({
+        pool: db.pool,
+        nc,
+        stream,
+        root,
+        consumerPrefix: root,
+        onProgress: (p) => progress.push(p),
+      });
+    const result = await rebuild();
+    // The writers were made at the stream's start: their latest events are complete, no replay from the start.
+    expect(result).toMatchObject({ agreements: 3, zones: 3, operators: 1, replayedWhole: [] });
+    expect(progress.at(-1)).toMatchObject({ phase: 'done', handled: result.events, total: result.events });
     expect(await tables()).toEqual(before);
+
+    // A deployment older than latest_events: replayed from the stream's start once, which fills it.
+    await db.pool.query('delete from latest_events; delete from latest_events_state');
+    const whole = await rebuild();
+    expect(whole.replayedWhole.sort()).toEqual(['agreements', 'operators', 'zones']);
+    expect(whole.fromStream).toBe(whole.events);
+    expect(await tables()).toEqual(before);
+
+    // The stream loses its history to a retention limit: the rebuild needs none of it.
+    const jsm = await jetstreamManager(nc);
+    const last = (await jsm.streams.info(stream)).state.last_seq;
+    await jsm.streams.purge(stream, { seq: last + 1 });
+    expect((await jsm.streams.info(stream)).state.messages).toBe(0);
+    const fromSnapshot = await rebuild();
+    expect(fromSnapshot).toMatchObject({
+      agreements: 3,
+      zones: 3,
+      operators: 1,
+      fromStream: 0,
+      replayedWhole: [],
+    });
+    expect(await tables()).toEqual(before);
+
+    // A writer behind: what lies after its ack floor comes from the stream's tail, over latest_events.
+    await writers[0].stop(); // the agreements writer
+    await publishAgreement(DEMO, 4, snapshot({ vehicles: [{ plate: 'TT44444', country: 'NO' }] }));
+    const behind = await rebuild();
+    expect(behind).toMatchObject({ agreements: 3, fromStream: 1 });
+    const { rows } = await db.pool.query(
+      'select stream_version, vehicles from agreement_validity where agreement_id = $1',
+      [AGREEMENT],
+    );
+    expect(rows).toEqual([{ stream_version: 4, vehicles: [{ plate: 'TT44444', country: 'NO' }] }]);
     const rebuilt = new PlateIndex();
     await loadIndex(db.pool, rebuilt);
     const sort = (i: PlateIndex) =>

@@ -3,7 +3,11 @@
 // or out of order and still leave the newest state. The index is built from these tables at start.
 import type { ConsumedEvent } from '@parking/messaging';
 import type { AgreementChanged } from '@parking/contracts/agreement';
-import { CATALOGUE_EVENTS, type LocationPublished } from '@parking/contracts/catalogue';
+import {
+  CATALOGUE_EVENTS,
+  MAX_STAY_HOURS_DEFAULT,
+  type LocationPublished,
+} from '@parking/contracts/catalogue';
 import { IDENTITY_EVENTS, type OperatorChanged } from '@parking/contracts/identity';
 import type pg from 'pg';
 import type { IndexedAgreement, IndexedZone, PlateIndex, SanctionSettings } from './plate-index.js';
@@ -39,6 +43,8 @@ export function zonesOf(event: ConsumedEvent): (IndexedZone & { version: number 
     locationId: location.id,
     name: z.name,
     timeZone: location.timeZone ?? 'Europe/Oslo',
+    // Locations published before zones had a maximum stay carry none: the catalogue's default.
+    maxStayHours: z.maxStayHours ?? MAX_STAY_HOURS_DEFAULT,
     version: event.streamVersion,
   }));
 }
@@ -91,12 +97,12 @@ export async function upsertAgreements(db: pg.ClientBase, items: IndexedAgreemen
 export async function upsertZones(db: pg.ClientBase, items: (IndexedZone & { version: number })[]) {
   for (const z of newest(items, (z) => z.zoneId)) {
     await db.query(
-      `insert into zones (operator_id, zone_id, location_id, name, time_zone, stream_version)
-       values ($1, $2, $3, $4, $5, $6)
+      `insert into zones (operator_id, zone_id, location_id, name, time_zone, max_stay_hours, stream_version)
+       values ($1, $2, $3, $4, $5, $6, $7)
        on conflict (zone_id) do update set name = excluded.name, time_zone = excluded.time_zone,
-         stream_version = excluded.stream_version
+         max_stay_hours = excluded.max_stay_hours, stream_version = excluded.stream_version
        where zones.stream_version <= excluded.stream_version`,
-      [z.operatorId, z.zoneId, z.locationId, z.name, z.timeZone, z.version],
+      [z.operatorId, z.zoneId, z.locationId, z.name, z.timeZone, z.maxStayHours, z.version],
     );
   }
 }
@@ -122,6 +128,7 @@ export async function loadIndex(db: pg.Pool | pg.ClientBase, index: PlateIndex):
       locationId: z.location_id,
       name: z.name,
       timeZone: z.time_zone,
+      maxStayHours: z.max_stay_hours,
     });
   const operators = await db.query('select operator_id, sanction from operators');
   for (const o of operators.rows) index.setSanctionSettings(o.operator_id, o.sanction);
@@ -147,41 +154,111 @@ export async function loadIndex(db: pg.Pool | pg.ClientBase, index: PlateIndex):
 /** A subject of another context's events, under another root than `parking` in tests. */
 const under = (root: string, subject: string) => subject.replace(/^parking\./, `${root}.`);
 
+const newer = (a: ConsumedEvent, b: ConsumedEvent) =>
+  a.streamVersion > b.streamVersion ||
+  (a.streamVersion === b.streamVersion && a.streamSequence > b.streamSequence);
+
+/** The latest event of each key (see migration enforcement_004): the rebuild's source. */
+export async function upsertLatestEvents(
+  db: pg.ClientBase,
+  feed: string,
+  events: ConsumedEvent[],
+  keyOf: (e: ConsumedEvent) => string | null,
+): Promise<void> {
+  const byKey = new Map<string, ConsumedEvent>();
+  for (const e of events) {
+    const key = keyOf(e);
+    if (key === null) continue;
+    // The newest version wins, as in the rows: a late copy of an older version arrives with a higher
+    // stream sequence and must not replace it.
+    const held = byKey.get(key);
+    if (!held || newer(e, held)) byKey.set(key, e);
+  }
+  if (!byKey.size) return;
+  const rows = [...byKey];
+  await db.query(
+    `insert into latest_events (feed, key, operator_id, subject, type, stream_version, stream_seq, data)
+     select $1, k, o, s, t, v, q, d::jsonb
+       from unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::bigint[], $8::text[])
+         as u(k, o, s, t, v, q, d)
+     on conflict (feed, key) do update set operator_id = excluded.operator_id, subject = excluded.subject,
+       type = excluded.type, stream_version = excluded.stream_version, stream_seq = excluded.stream_seq,
+       data = excluded.data
+     where (latest_events.stream_version, latest_events.stream_seq) < (excluded.stream_version, excluded.stream_seq)`,
+    [
+      feed,
+      rows.map(([k]) => k),
+      rows.map(([, e]) => e.operatorId),
+      rows.map(([, e]) => e.subject),
+      rows.map(([, e]) => e.type),
+      rows.map(([, e]) => e.streamVersion),
+      rows.map(([, e]) => e.streamSequence),
+      rows.map(([, e]) => JSON.stringify(e.data)),
+    ],
+  );
+}
+
+function feedOf<N extends string>(feed: {
+  name: N;
+  subject: string;
+  /** The key whose latest event is kept for rebuilds. */
+  key: (e: ConsumedEvent) => string | null;
+  writeRows: (db: pg.ClientBase, events: ConsumedEvent[]) => Promise<void>;
+  apply: (index: PlateIndex, event: ConsumedEvent) => void;
+}) {
+  return {
+    ...feed,
+    /** The read model's rows and the latest events, in the caller's transaction. */
+    write: async (db: pg.ClientBase, events: ConsumedEvent[]) => {
+      await feed.writeRows(db, events);
+      await upsertLatestEvents(db, feed.name, events, feed.key);
+    },
+  };
+}
+
+const dataOf = <T>(e: ConsumedEvent) => (e.data ?? {}) as Partial<T>;
+
 /** What each subject of the read model writes, and what it does to an index. */
 export function readModelFeeds(root = 'parking') {
   return {
-    agreements: {
+    agreements: feedOf({
+      name: 'agreements',
       // Every agreement event carries the whole validity snapshot.
       subject: `${root}.agreement.>`,
-      write: (db: pg.ClientBase, events: ConsumedEvent[]) =>
+      key: (e) => dataOf<AgreementChanged>(e).snapshot?.agreementId ?? null,
+      writeRows: (db, events) =>
         upsertAgreements(
           db,
           events.map(agreementOf).filter((a) => a !== null),
         ),
-      apply: (index: PlateIndex, event: ConsumedEvent) => {
+      apply: (index, event) => {
         const a = agreementOf(event);
         if (a) index.upsert(a);
       },
-    },
-    zones: {
+    }),
+    zones: feedOf({
+      name: 'zones',
       subject: under(root, CATALOGUE_EVENTS.locationPublished),
-      write: (db: pg.ClientBase, events: ConsumedEvent[]) => upsertZones(db, events.flatMap(zonesOf)),
-      apply: (index: PlateIndex, event: ConsumedEvent) => {
+      key: (e) => dataOf<LocationPublished>(e).location?.id ?? null,
+      writeRows: (db, events) => upsertZones(db, events.flatMap(zonesOf)),
+      apply: (index, event) => {
         for (const { version: _v, ...zone } of zonesOf(event)) index.addZone(zone);
       },
-    },
-    operators: {
+    }),
+    operators: feedOf({
+      name: 'operators',
       subject: under(root, IDENTITY_EVENTS.operatorChanged),
-      write: (db: pg.ClientBase, events: ConsumedEvent[]) =>
+      key: (e) => dataOf<OperatorChanged>(e).operator?.id ?? null,
+      writeRows: (db, events) =>
         upsertOperators(
           db,
           events.map(operatorOf).filter((o) => o !== null),
         ),
-      apply: (index: PlateIndex, event: ConsumedEvent) => {
+      apply: (index, event) => {
         const o = operatorOf(event);
         if (o) index.setSanctionSettings(o.operatorId, o.sanction);
       },
-    },
+    }),
   };
 }
 export type ReadModelFeed = ReturnType<typeof readModelFeeds>[keyof ReturnType<typeof readModelFeeds>];

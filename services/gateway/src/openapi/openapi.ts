@@ -329,8 +329,9 @@ const PROBLEM_SCHEMA = {
   additionalProperties: true,
 };
 
-export function openApiDocument(controllers: Type[]) {
-  const routes = documentedRoutes(controllers);
+/** `extra`: routes served outside Nest (the lean plate checks), described by hand. */
+export function openApiDocument(controllers: Type[], extra: DocumentedRoute[] = []) {
+  const routes = [...documentedRoutes(controllers), ...extra];
   const ids = operationIds(routes);
   const schemas: Record<string, object> = { Problem: PROBLEM_SCHEMA };
   const paths: Record<string, Record<string, object>> = {};

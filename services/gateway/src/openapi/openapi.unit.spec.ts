@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { METHOD_METADATA } from '@nestjs/common/constants.js';
 import { agreementResponse, checkResponse } from '@parking/contracts/responses';
 import { API_CONTROLLERS } from '../gateway.module.js';
+import { LEAN_CHECK_ROUTES } from '../routes/enforcement/lean-checks.js';
 import { documentedRoutes, openApiDocument } from './openapi.js';
 
 type Operation = {
@@ -35,6 +36,13 @@ describe('OpenAPI document', () => {
     expect(op('post', '/v1/agreements').responses).toHaveProperty('202');
     expect(op('get', '/v1/cities').security).toBeUndefined();
     expect(op('post', '/v1/auth/otp').responses).toHaveProperty('202');
+  });
+
+  it('documents the lean plate checks served outside Nest', () => {
+    const doc = openApiDocument(API_CONTROLLERS, LEAN_CHECK_ROUTES) as any;
+    expect(doc.paths['/v1/enforcement/check'].get.security).toEqual([{ bearer: [] }]);
+    expect(doc.paths['/v1/enforcement/checks'].post.responses).toHaveProperty('200');
+    expect(doc.paths['/v1/enforcement/checks'].post.requestBody).toBeDefined();
   });
 
   it('describes query parameters from the zod schema, required ones marked', () => {

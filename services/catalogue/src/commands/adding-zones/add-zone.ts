@@ -13,11 +13,16 @@ export async function addZone(
   ctx: RequestContext,
 ): Promise<Zone & { locationId: string }> {
   assertOperatorAdmin(ctx);
-  const { locationId, name } = parseOrThrow(addZoneSchema, input);
+  const { locationId, name, maxStayHours } = parseOrThrow(addZoneSchema, input);
   // Another operator's location is as unknown as one that does not exist.
   if (!(await getLocation(deps.pool, ctx.operatorId, locationId)))
     throw new AppError('NOT_FOUND', 'location not found');
   const zoneId = randomUUID();
-  await execute(deps, ctx, `location-${locationId}`, locationDecider, { type: 'AddZone', zoneId, name });
-  return { id: zoneId, name, locationId };
+  await execute(deps, ctx, `location-${locationId}`, locationDecider, {
+    type: 'AddZone',
+    zoneId,
+    name,
+    maxStayHours,
+  });
+  return { id: zoneId, name, maxStayHours, locationId };
 }

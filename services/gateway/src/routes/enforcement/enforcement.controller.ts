@@ -1,19 +1,16 @@
-// Enforcement routes: officers and devices check one plate or up to 1000 in one round trip, download a
-// zone's whitelist and report observations; officers and operators read violations and sanctions;
+// Enforcement routes: officers and devices download a zone's whitelist and report observations (the plate
+// checks themselves, one plate or up to 1000, are lean Fastify routes: lean-checks.ts); officers and operators read violations and sanctions;
 // officers issue sanctions. A zone-scoped device is refused outside its zones before anything is asked.
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { AppError, parseOrThrow, type RequestContext } from '@parking/contracts';
 import {
   cancelSanctionBodySchema,
-  checkSchema,
-  checksSchema,
   ENFORCEMENT_SUBJECTS,
   issueSanctionBodySchema,
   listSanctionsSchema,
   listViolationsSchema,
   observationSchema,
   whitelistQuerySchema,
-  type Check,
   type Items,
   type ObservationRecorded,
   type Sanction,
@@ -26,7 +23,6 @@ import { Roles } from '../../http/access.js';
 import { Ctx } from '../../http/gateway-request.js';
 import { ApiDoc } from '../../openapi/api-doc.js';
 import {
-  checkResponse,
   listOf,
   observationResponse,
   sanctionResponse,
@@ -50,36 +46,6 @@ export function assertZoneAllowed(ctx: RequestContext, zone: string): void {
 @Roles('officer', 'device')
 export class EnforcementController {
   constructor(@Inject(DEPS) private readonly deps: Deps) {}
-
-  @Get('check')
-  @ApiDoc({
-    operationId: 'checkPlate',
-    tag,
-    response: checkResponse,
-    description: 'A zone-scoped device gets 403 outside its zones.',
-    summary: 'May this plate park in this zone at this time?',
-    query: checkSchema,
-  })
-  check(@Query() query: unknown, @Ctx() ctx: RequestContext) {
-    const request = parseOrThrow(checkSchema, query);
-    assertZoneAllowed(ctx, request.zone);
-    return this.deps.rpc.request<Check>(ENFORCEMENT_SUBJECTS.check, request, ctx);
-  }
-
-  @Post('checks')
-  @HttpCode(200)
-  @ApiDoc({
-    operationId: 'checkPlates',
-    tag,
-    response: listOf(checkResponse),
-    summary: 'Check up to 1000 plates in one zone, answered in the same order',
-    body: checksSchema,
-  })
-  checks(@Body() body: unknown, @Ctx() ctx: RequestContext) {
-    const request = parseOrThrow(checksSchema, body);
-    assertZoneAllowed(ctx, request.zone);
-    return this.deps.rpc.request<{ items: Check[] }>(ENFORCEMENT_SUBJECTS.checks, request, ctx);
-  }
 
   @Get('whitelist')
   @ApiDoc({
