@@ -47,7 +47,7 @@ describe('runMigrations', () => {
     const { rows } = await db.pool.query(
       `select table_name from information_schema.tables where table_schema = 'es' order by table_name`,
     );
-    expect(rows.map((r) => r.table_name)).toEqual(['checkpoints', 'events', 'streams']);
+    expect(rows.map((r) => r.table_name)).toEqual(['checkpoints', 'events', 'outbox_states', 'streams']);
   });
 
   it('refuses a list with the same id twice', async () => {

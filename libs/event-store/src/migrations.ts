@@ -257,4 +257,28 @@ export const eventStoreMigrations: Migration[] = [
       );
     `,
   },
+  {
+    id: 'es_002_version_from_events',
+    sql: `
+      -- A stream's version is its last event's: appends are guarded by the unique (stream_id,
+      -- stream_version) index alone and no longer move a counter here. The column stays (nullable,
+      -- unused) while replicas of the code before this migration may still run; it can be dropped later.
+      alter table es.streams alter column version drop not null;
+      comment on column es.streams.version is 'unused since es_002: a stream''s version is its last event''s';
+    `,
+  },
+  {
+    id: 'es_003_outbox_states',
+    sql: `
+      -- Per outbox (subscription) and folded stream: the stream's state after the last event that
+      -- outbox published, so messages carrying a snapshot need no stream read (outbox.ts).
+      create table es.outbox_states (
+        subscription_id text not null,
+        stream_id text not null,
+        version int not null,
+        state jsonb not null,
+        primary key (subscription_id, stream_id)
+      );
+    `,
+  },
 ];

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { jetstream, jetstreamManager, type JetStreamManager, type StoredMsg } from '@nats-io/jetstream';
 import { nanos, type NatsConnection } from '@nats-io/transport-node';
 import { propagation, trace } from '@opentelemetry/api';
@@ -10,7 +10,7 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import { testNatsConnection, uniqueName, type TestDatabase } from '@parking/testing';
 import { loadCheckpoint, resetCheckpoint } from './checkpoints.js';
-import { OutboxPublisher, type OutboxPublisherOptions } from './outbox.js';
+import { OutboxPublisher, type OutboxPublisherOptions, type StreamFold } from './outbox.js';
 import { PostgresEventStore } from './postgres-event-store.js';
 import { event, eventStoreDatabase, OPERATOR, sleep, waitUntil } from './test-support.test-helpers.js';
 import { START, type RecordedEvent } from './types.js';
@@ -66,7 +66,7 @@ describe('OutboxPublisher', () => {
   }
 
   /** Steps by hand until the outbox has nothing left it can read (other suites' transactions may hold it back). */
-  async function drain(outbox: OutboxPublisher) {
+  async function drain(outbox: Pick<OutboxPublisher, 'step'>) {
     await waitUntil(async () => {
       const r = await outbox.step();
       return r !== null && r.handled === 0 && !r.pending;
@@ -262,5 +262,124 @@ describe('OutboxPublisher', () => {
       trace.disable();
       propagation.disable();
     }
+  });
+
+  describe('with a fold', () => {
+    // A tally per stream: each message carries the sum of the stream's `n`s up to its event.
+    type Tally = { total: number; seen: number[] };
+    const tally: StreamFold<Tally> = {
+      streamType: 'tally',
+      initialState: () => ({ total: 0, seen: [] }),
+      evolve: (s, e) => ({
+        total: s.total + (e.data as { n: number }).n,
+        seen: [...s.seen, e.streamVersion],
+      }),
+    };
+
+    /** A folding publisher with its own store (whose stream reads are counted), and what it built. */
+    async function folding(tag: string) {
+      const { root, messages } = await setUp(tag);
+      const reader = new PostgresEventStore(db.pool);
+      const reads = jest.spyOn(reader, 'readStream');
+      const built: { streamId: string; version: number; state: Tally | undefined }[] = [];
+      const make = () =>
+        new OutboxPublisher<Tally>({
+          pool: db.pool,
+          js: jetstream(nc),
+          subscriptionId: `outbox-${tag}`,
+          store: reader,
+          fold: tally,
+          toMessage: (e, state) => {
+            if (!e.streamId.startsWith(`tally-${tag}`) && !e.streamId.startsWith(`other-${tag}`)) return null;
+            built.push({ streamId: e.streamId, version: e.streamVersion, state });
+            return { subject: `${root}.${e.type}`, data: { total: state?.total ?? null } };
+          },
+        });
+      return { make, messages, reads, built };
+    }
+    const n = (value: number) => event('Counted', { n: value });
+    const totalsOf = (built: { streamId: string; state: Tally | undefined }[], streamId: string) =>
+      built.filter((b) => b.streamId === streamId).map((b) => b.state?.total);
+
+    it('builds each message from the state after its event, across batches and restarts, reading no stream', async () => {
+      const { make, messages, reads, built } = await folding('fold');
+      await store.append('tally-fold-1', [n(1), n(2)], { expectedVersion: 'no_stream' });
+      await store.append('tally-fold-2', [n(10)], { expectedVersion: 'no_stream' });
+      await store.append('other-fold-1', [n(5)], { expectedVersion: 'no_stream' });
+      const first = make();
+      await drain(first);
+      await first.stop();
+      // A new publisher (a restart) goes on from the stored states.
+      await store.append('tally-fold-1', [n(3)], { expectedVersion: 2 });
+      await store.append('tally-fold-2', [n(20)], { expectedVersion: 1 });
+      await store.append('tally-fold-1', [n(4)], { expectedVersion: 3 });
+      const second = make();
+      await drain(second);
+      await second.stop();
+      expect(totalsOf(built, 'tally-fold-1')).toEqual([1, 3, 6, 10]);
+      expect(totalsOf(built, 'tally-fold-2')).toEqual([10, 30]);
+      // Streams of another type are not folded.
+      expect(totalsOf(built, 'other-fold-1')).toEqual([undefined]);
+      expect((await messages()).map((m) => m.json<{ total: number | null }>().total)).toEqual([
+        1,
+        3,
+        10,
+        null,
+        6,
+        30,
+        10,
+      ]);
+      expect(reads).not.toHaveBeenCalled();
+      const { rows } = await db.pool.query(
+        `select stream_id, version, state from es.outbox_states where subscription_id = 'outbox-fold' order by 1`,
+      );
+      expect(rows).toEqual([
+        { stream_id: 'tally-fold-1', version: 4, state: { total: 10, seen: [1, 2, 3, 4] } },
+        { stream_id: 'tally-fold-2', version: 2, state: { total: 30, seen: [1, 2] } },
+      ]);
+    });
+
+    it('folds a stream begun before the outbox folded, and versions committed out of order, exactly', async () => {
+      const { make, reads, built } = await folding('late');
+      // Published before the outbox folded: only its checkpoint moved past them.
+      const early = await store.append('tally-late-1', [n(1), n(2)], { expectedVersion: 'no_stream' });
+      await resetCheckpoint(db.pool, 'outbox-late', early.events[1]);
+      await store.append('tally-late-1', [n(3)], { expectedVersion: 2 });
+      // Version 5 commits with an older transaction id than version 4: the reader returns 5 first.
+      const a = await db.pool.connect();
+      try {
+        await a.query('begin');
+        await store.append('tally-late-2', [n(100)], { expectedVersion: 'no_stream', client: a });
+        await store.append('tally-late-1', [n(4)], { expectedVersion: 3 });
+        await store.append('tally-late-1', [n(5)], { expectedVersion: 4, client: a });
+        await a.query('commit');
+      } finally {
+        a.release();
+      }
+      const outbox = make();
+      await drain(outbox);
+      await outbox.stop();
+      expect(built.filter((b) => b.streamId === 'tally-late-1').map((b) => [b.version, b.state])).toEqual([
+        [3, { total: 6, seen: [1, 2, 3] }],
+        [5, { total: 15, seen: [1, 2, 3, 4, 5] }],
+        [4, { total: 10, seen: [1, 2, 3, 4] }],
+      ]);
+      // Reads only for those: versions 1–2 before 3, and 4 before 5 (which also gives 4's state).
+      expect(reads).toHaveBeenCalledTimes(2);
+    });
+
+    it('after a crash before its checkpoint, builds the same messages again', async () => {
+      const { make, built } = await folding('refold');
+      await store.append('tally-refold-1', [n(1), n(2), n(3)], { expectedVersion: 'no_stream' });
+      const first = make();
+      await drain(first);
+      await first.stop();
+      const once = built.splice(0);
+      await resetCheckpoint(db.pool, 'outbox-refold', START);
+      const second = make();
+      await drain(second);
+      await second.stop();
+      expect(built).toEqual(once);
+    });
   });
 });

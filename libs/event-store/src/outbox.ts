@@ -4,6 +4,9 @@
 // outside any database transaction (a transaction held open across NATS round trips would hold back
 // every reader's snapshot horizon); one replica publishes at a time, holding an advisory lock on a
 // dedicated connection.
+// A message that must describe the stream's whole state (a snapshot) gets it from `fold`: the outbox
+// keeps each folded stream's state after its last published event (es.outbox_states, stored with the
+// checkpoint in one statement) and evolves it by the events it publishes, so it reads no stream back.
 import { headers as natsHeaders } from '@nats-io/transport-node';
 import type { JetStreamClient } from '@nats-io/jetstream';
 import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
@@ -24,11 +27,26 @@ export interface OutboundMessage {
   schemaVersion?: number;
 }
 
-export interface OutboxPublisherOptions {
+/** How the outbox folds the streams of one type, so each of their messages can be built from the state. */
+export interface StreamFold<S> {
+  streamType: string;
+  initialState: () => S;
+  /** Pure; the state is stored as JSON between batches, so it must survive JSON.stringify/parse. */
+  evolve: (state: S, event: RecordedEvent) => S;
+}
+
+export interface OutboxPublisherOptions<S = never> {
   pool: pg.Pool;
   js: JetStreamClient;
-  /** The integration message of an event, or null for an internal event (skipped, checkpoint still moves). */
-  toMessage: (event: RecordedEvent) => OutboundMessage | null | Promise<OutboundMessage | null>;
+  /**
+   * The integration message of an event, or null for an internal event (skipped, checkpoint still
+   * moves). With `fold`, an event of the folded stream type comes with its stream's state after it.
+   */
+  toMessage: (
+    event: RecordedEvent,
+    stateAfter: S | undefined,
+  ) => OutboundMessage | null | Promise<OutboundMessage | null>;
+  fold?: StreamFold<S>;
   subscriptionId?: string;
   batchSize?: number;
   maxInFlight?: number;
@@ -41,7 +59,9 @@ export interface OutboxPublisherOptions {
 
 const tracer = trace.getTracer('event-store');
 
-export class OutboxPublisher {
+type Folded<S> = { version: number; state: S };
+
+export class OutboxPublisher<S = never> {
   private readonly loop: CatchUpLoop;
   private readonly store: PostgresEventStore;
   private readonly subscriptionId: string;
@@ -49,7 +69,7 @@ export class OutboxPublisher {
   private current: Checkpoint = START;
   private lagTimer: NodeJS.Timeout | null = null;
 
-  constructor(private readonly options: OutboxPublisherOptions) {
+  constructor(private readonly options: OutboxPublisherOptions<S>) {
     this.store =
       options.store ?? new PostgresEventStore(options.pool, { notifyChannel: options.notifyChannel });
     this.subscriptionId = options.subscriptionId ?? 'outbox';
@@ -108,9 +128,11 @@ export class OutboxPublisher {
       if (!pending) outboxLag.set(0);
       return { handled: 0, full: false, pending };
     }
-    await this.publishAll(events);
+    const folded = this.options.fold ? await this.foldBatch(this.options.fold, events) : null;
+    await this.publishAll(events, folded?.after);
     const to = positionOf(events[events.length - 1]);
-    await storeCheckpoint(this.options.pool, this.subscriptionId, to);
+    if (folded?.latest.size) await this.storeStatesAndCheckpoint(folded.latest, to);
+    else await storeCheckpoint(this.options.pool, this.subscriptionId, to);
     this.current = to;
     return { handled: events.length, full: events.length === batchSize, pending: false };
   }
@@ -143,14 +165,106 @@ export class OutboxPublisher {
     return true;
   }
 
+  /**
+   * The state after each event of the folded type (undefined for others), from the stored states of
+   * the batch's streams. The usual event is the next version of its stream; events between the stored
+   * state and it (a stream older than the outbox's folding, or one whose later version committed
+   * first) are read from the stream, and an event already folded past (the checkpoint moved back, or
+   * versions committed out of order) gets its state by reading its stream up to it. Returns the
+   * newest state of every stream it moved.
+   */
+  private async foldBatch(
+    fold: StreamFold<S>,
+    events: RecordedEvent[],
+  ): Promise<{ after: (S | undefined)[]; latest: Map<string, Folded<S>> }> {
+    const streamIds = [
+      ...new Set(events.filter((e) => e.streamType === fold.streamType).map((e) => e.streamId)),
+    ];
+    const stored = new Map<string, Folded<S>>();
+    if (streamIds.length) {
+      const { rows } = await this.options.pool.query({
+        name: 'es_outbox_states',
+        text: `select stream_id, version, state from es.outbox_states
+               where subscription_id = $1 and stream_id = any($2::text[])`,
+        values: [this.subscriptionId, streamIds],
+      });
+      for (const r of rows) stored.set(r.stream_id, { version: r.version, state: r.state as S });
+    }
+    const latest = new Map<string, Folded<S>>();
+    // States passed on the way (events between), by stream and version: an event of those that comes
+    // later in the batch needs no read.
+    const passed = new Map<string, S>();
+    const after: (S | undefined)[] = [];
+    for (const event of events) {
+      if (event.streamType !== fold.streamType) {
+        after.push(undefined);
+        continue;
+      }
+      const known = latest.get(event.streamId) ??
+        stored.get(event.streamId) ?? { version: 0, state: fold.initialState() };
+      if (event.streamVersion <= known.version) {
+        const key = `${event.streamVersion}:${event.streamId}`;
+        if (!passed.has(key)) {
+          const history = await this.store.readStream(event.streamId, { toVersion: event.streamVersion });
+          passed.set(key, history.reduce(fold.evolve, fold.initialState()));
+        }
+        after.push(passed.get(key));
+        continue;
+      }
+      let state = known.state;
+      if (event.streamVersion > known.version + 1) {
+        const between = await this.store.readStream(event.streamId, {
+          fromVersion: known.version + 1,
+          toVersion: event.streamVersion - 1,
+        });
+        for (const e of between)
+          passed.set(`${e.streamVersion}:${e.streamId}`, (state = fold.evolve(state, e)));
+      }
+      state = fold.evolve(state, event);
+      latest.set(event.streamId, { version: event.streamVersion, state });
+      after.push(state);
+    }
+    return { after, latest };
+  }
+
+  /** The batch's stream states and the checkpoint after it, in one statement: both or neither. */
+  private async storeStatesAndCheckpoint(latest: Map<string, Folded<S>>, to: Checkpoint): Promise<void> {
+    const entries = [...latest];
+    await this.options.pool.query({
+      name: 'es_outbox_store_states',
+      text: `with states as (
+               insert into es.outbox_states as o (subscription_id, stream_id, version, state)
+               select $1, s.stream_id, s.version, s.state
+               from unnest($4::text[], $5::int[], $6::jsonb[]) as s(stream_id, version, state)
+               on conflict (subscription_id, stream_id) do update
+                 set version = excluded.version, state = excluded.state
+                 where o.version < excluded.version
+             )
+             insert into es.checkpoints as c (subscription_id, transaction_id, global_position)
+             values ($1, $2::text::xid8, $3)
+             on conflict (subscription_id) do update
+               set transaction_id = excluded.transaction_id, global_position = excluded.global_position,
+                   updated_at = now()
+               where (c.transaction_id, c.global_position) < (excluded.transaction_id, excluded.global_position)`,
+      values: [
+        this.subscriptionId,
+        to.transactionId.toString(),
+        to.globalPosition.toString(),
+        entries.map(([id]) => id),
+        entries.map(([, f]) => f.version),
+        entries.map(([, f]) => JSON.stringify(f.state)),
+      ],
+    });
+  }
+
   /** Publishes with up to maxInFlight acks outstanding; resolves when all are acked, throws if any failed. */
-  private async publishAll(events: RecordedEvent[]): Promise<void> {
+  private async publishAll(events: RecordedEvent[], states?: (S | undefined)[]): Promise<void> {
     const maxInFlight = this.options.maxInFlight ?? 256;
     const inFlight = new Set<Promise<void>>();
     const failures: unknown[] = [];
-    for (const event of events) {
+    for (const [i, event] of events.entries()) {
       if (failures.length) break;
-      const message = await this.options.toMessage(event);
+      const message = await this.options.toMessage(event, states?.[i]);
       if (!message) continue;
       const p: Promise<void> = this.publish(event, message)
         .catch((err) => {

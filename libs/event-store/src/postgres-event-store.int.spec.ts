@@ -113,8 +113,101 @@ describe('PostgresEventStore', () => {
     expect(events.map((e) => e.type)).toEqual(['A', 'B', 'C']);
     // Both events of the winner, none mixed in from a loser.
     expect(new Set(events.slice(1).map((e) => (e.data as { i: number }).i)).size).toBe(1);
-    const { rows } = await db.pool.query(`select version from es.streams where stream_id = 'cart-5'`);
-    expect(rows[0].version).toBe(3);
+  });
+
+  /** Resolves once a backend of the pool waits on a lock (a racing append blocked on another's row). */
+  const someoneWaitsOnALock = () =>
+    waitUntil(async () => {
+      const { rows } = await db.pool.query(
+        `select count(*)::int as n from pg_stat_activity
+         where datname = current_database() and wait_event_type = 'Lock'`,
+      );
+      return rows[0].n > 0;
+    });
+
+  it('never places part of an append: one that lost its first version to a racing writer places none', async () => {
+    await store.append('cart-14', [event('A')], { expectedVersion: 'no_stream' });
+    const winner = await db.pool.connect();
+    try {
+      await winner.query('begin');
+      // The winner takes version 2 only; the loser wants 2 and 3 and waits on the winner's version 2.
+      await store.append('cart-14', [event('W')], { expectedVersion: 1, client: winner });
+      const loser = store.append('cart-14', [event('L1'), event('L2')], { expectedVersion: 1 });
+      await someoneWaitsOnALock();
+      await winner.query('commit');
+      await expect(loser).rejects.toMatchObject({ code: 'CONFLICT', data: { streamId: 'cart-14' } });
+    } finally {
+      await winner.query('rollback').catch(() => {});
+      winner.release();
+    }
+    // Not A, W, L2: version 3 stays free for whoever read version 2.
+    expect(await types('cart-14')).toEqual(['A', 'W']);
+    await store.append('cart-14', [event('B')], { expectedVersion: 2 });
+    expect(await types('cart-14')).toEqual(['A', 'W', 'B']);
+  });
+
+  it('an any append of several events that lost a race re-reads the version and places them all', async () => {
+    await store.append('cart-15', [event('A')], { expectedVersion: 'no_stream' });
+    const winner = await db.pool.connect();
+    try {
+      await winner.query('begin');
+      await store.append('cart-15', [event('W')], { expectedVersion: 1, client: winner });
+      const loser = store.append('cart-15', [event('L1'), event('L2')], { expectedVersion: 'any' });
+      await someoneWaitsOnALock();
+      await winner.query('commit');
+      expect((await loser).nextExpectedVersion).toBe(4);
+    } finally {
+      await winner.query('rollback').catch(() => {});
+      winner.release();
+    }
+    expect(await types('cart-15')).toEqual(['A', 'W', 'L1', 'L2']);
+  });
+
+  it("refuses a stale append inside a caller's transaction and leaves that transaction usable", async () => {
+    await store.append('cart-16', [event('A'), event('B')], { expectedVersion: 'no_stream' });
+    const tx = await db.pool.connect();
+    try {
+      await tx.query('begin');
+      for (const stale of [1, 'no_stream', 3] as const) {
+        await expect(
+          store.append('cart-16', [event('Stale')], { expectedVersion: stale, client: tx }),
+        ).rejects.toMatchObject({ code: 'CONFLICT' });
+        await expect(
+          store.append('cart-16', [event('Stale'), event('Stale')], { expectedVersion: stale, client: tx }),
+        ).rejects.toMatchObject({ code: 'CONFLICT' });
+      }
+      // Still the same open transaction: the append at the right version goes in with it.
+      await store.append('cart-16', [event('C')], { expectedVersion: 2, client: tx });
+      await tx.query('commit');
+    } finally {
+      await tx.query('rollback').catch(() => {});
+      tx.release();
+    }
+    expect(await types('cart-16')).toEqual(['A', 'B', 'C']);
+  });
+
+  it('a racing writer of the same version waits for the other and is refused once it commits', async () => {
+    await store.append('cart-17', [event('A')], { expectedVersion: 'no_stream' });
+    const winner = await db.pool.connect();
+    try {
+      await winner.query('begin');
+      await store.append('cart-17', [event('W')], { expectedVersion: 1, client: winner });
+      const loser = store.append('cart-17', [event('L')], { expectedVersion: 1 });
+      await someoneWaitsOnALock();
+      await winner.query('rollback');
+      // The winner gave up: the one that waited takes version 2.
+      expect((await loser).nextExpectedVersion).toBe(2);
+      await winner.query('begin');
+      await store.append('cart-17', [event('W')], { expectedVersion: 2, client: winner });
+      const second = store.append('cart-17', [event('L')], { expectedVersion: 2 });
+      await someoneWaitsOnALock();
+      await winner.query('commit');
+      await expect(second).rejects.toMatchObject({ code: 'CONFLICT' });
+    } finally {
+      await winner.query('rollback').catch(() => {});
+      winner.release();
+    }
+    expect(await types('cart-17')).toEqual(['A', 'L', 'W']);
   });
 
   it('lets exactly one of 5 concurrent creates of one stream win', async () => {

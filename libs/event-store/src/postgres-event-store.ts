@@ -22,57 +22,88 @@ export const DEFAULT_NOTIFY_CHANNEL = 'es_events';
 const ANY_RETRIES = 5;
 const tracer = trace.getTracer('event-store');
 
-// One statement per append: creating a stream (expected 0) inserts its row, unless it exists; any other
-// expected version moves the row only where `version = expected`; the events are inserted only if that
-// matched. Zero rows back: another writer got there first. Both lock the stream row, so racing writers
-// of one stream queue on it and all but one find it taken or moved. There is one variant per case
-// (create/move, one event/several, standalone/in a caller's transaction) because a statement carrying
-// the unused branch ran 30 % slower here; each is named, so prepared once per connection.
+// One statement per append; for the usual case (one event onto an existing stream) a single-row
+// INSERT. A stream's version is its last event's, and the unique (stream_id, stream_version) index is
+// the guard: an event at version v goes in only where the stream has a committed event at v - 1 (a new
+// stream needs none) and nothing holds v yet. A racing writer of the same version waits on the other's
+// index entry and, once that commits, inserts nothing (`on conflict do nothing`: a caller's
+// transaction stays usable); no row back means another writer got there first. Of several events, the
+// first is placed that way and the others only if it was: whoever holds a stream's next version holds
+// the ones after it (nobody else can place v + 1 before v is committed). A new stream also gets its
+// es.streams row (its type), in the same statement.
+// One variant per case (create or not, one event or several, standalone or in a caller's transaction),
+// each with only the parameters it uses, named, so prepared once per connection.
 type AppendShape = { create: boolean; single: boolean; inTransaction: boolean };
+type AppendParam =
+  'streamId' | 'expected' | 'streamType' | 'ids' | 'types' | 'schemas' | 'data' | 'metadata' | 'channel';
+
+const EVENT_COLUMNS = 'event_id, stream_id, stream_version, event_type, schema_version, data, metadata';
 
 function appendSql({ create, single, inTransaction }: AppendShape): string {
-  const stream = create
-    ? `insert into es.streams (stream_id, stream_type, version) values ($1, $3, $4)
-       on conflict (stream_id) do nothing returning version`
-    : `update es.streams set version = $4 where stream_id = $1 and version = $2::int returning version`;
-  const rows = single
-    ? `select $5::uuid, $1, $4::int, $6::text, $7::int, $8::jsonb, $9::jsonb`
-    : `select e.event_id, $1, $2::int + e.ord::int, e.event_type, e.schema_version, e.data, e.metadata
-       from unnest($5::uuid[], $6::text[], $7::int[], $8::jsonb[], $9::jsonb[])
-         with ordinality as e(event_id, event_type, schema_version, data, metadata, ord)`;
+  // The first (or only) event: at the expected version + 1, where the expected version is there.
+  const first = single
+    ? `select :ids::uuid, :streamId::text, :expected::int + 1, :types::text, :schemas::int, :data::jsonb,
+              :metadata::jsonb`
+    : `select (:ids::uuid[])[1], :streamId::text, :expected::int + 1, (:types::text[])[1],
+              (:schemas::int[])[1], (:data::jsonb[])[1], (:metadata::jsonb[])[1]`;
+  const guard = create
+    ? ''
+    : `where exists (select 1 from es.events where stream_id = :streamId::text and stream_version = :expected::int)`;
+  const insertFirst = `insert into es.events (${EVENT_COLUMNS})
+      ${first}
+      ${guard}
+      on conflict (stream_id, stream_version) do nothing`;
   // Inside a caller's transaction the events become readable only at its commit, so the NOTIFY goes
-  // with it; a standalone append commits at once and signals out of band (append-signal.ts).
-  const notify = inTransaction ? 'pg_notify($10, $1)' : '$10::text';
-  return `
-    with stream as (${stream}),
-    inserted as (
-      insert into es.events (event_id, stream_id, stream_version, event_type, schema_version, data, metadata)
-      ${rows}
-      where exists (select 1 from stream)
-      returning global_position, transaction_id, event_id, stream_version, created_at
-    )
-    select global_position::text, transaction_id::text, event_id, stream_version, created_at,
-           ${notify} is null as notified, $2::int as expected, $3::text as stream_type
-    from inserted order by stream_version`;
+  // with it (PostgreSQL sends equal ones once per transaction); a standalone append commits at once
+  // and signals out of band (append-signal.ts).
+  const notify = inTransaction ? `, pg_notify(:channel::text, :streamId::text) is null as notified` : '';
+  if (single && !create)
+    return `${insertFirst}
+      returning global_position::text, transaction_id::text, created_at${notify}`;
+  const returning = 'returning global_position, transaction_id, stream_version, created_at';
+  const stream = create
+    ? `stream as (insert into es.streams (stream_id, stream_type) values (:streamId::text, :streamType::text)
+                  on conflict do nothing),`
+    : '';
+  // No `on conflict` for the rest: nobody can hold them (see above); if anyone did, this fails whole.
+  const rest = single
+    ? ''
+    : `, rest as (
+      insert into es.events (${EVENT_COLUMNS})
+      select e.event_id, :streamId::text, :expected::int + e.ord::int, e.event_type, e.schema_version,
+             e.data, e.metadata
+      from unnest(:ids::uuid[], :types::text[], :schemas::int[], :data::jsonb[], :metadata::jsonb[])
+        with ordinality as e(event_id, event_type, schema_version, data, metadata, ord)
+      where e.ord > 1 and exists (select 1 from first)
+      ${returning})`;
+  return `with ${stream} first as (${insertFirst} ${returning})${rest}
+    select global_position::text, transaction_id::text, created_at${notify}
+    from (select * from first${single ? '' : ' union all select * from rest'}) as inserted
+    order by stream_version`;
 }
 
-const statementName = ({ create, single, inTransaction }: AppendShape) =>
-  `es_append_${create ? 'create' : 'move'}_${single ? 'one' : 'many'}${inTransaction ? '_tx' : ''}`;
-const APPEND_STATEMENTS = new Map<string, { name: string; text: string }>();
-for (const create of [true, false])
-  for (const single of [true, false])
-    for (const inTransaction of [true, false]) {
-      const name = statementName({ create, single, inTransaction });
-      APPEND_STATEMENTS.set(name, { name, text: appendSql({ create, single, inTransaction }) });
-    }
-const appendStatement = (shape: AppendShape) => APPEND_STATEMENTS.get(statementName(shape))!;
+const APPEND_STATEMENTS = new Map<string, { name: string; text: string; params: AppendParam[] }>();
+/** The statement of a shape, its `:name` placeholders numbered in order of first use. */
+function appendStatement(shape: AppendShape): { name: string; text: string; params: AppendParam[] } {
+  const name = `es_append_${shape.create ? 'create' : 'move'}_${shape.single ? 'one' : 'many'}${shape.inTransaction ? '_tx' : ''}`;
+  let statement = APPEND_STATEMENTS.get(name);
+  if (!statement) {
+    const params: AppendParam[] = [];
+    const text = appendSql(shape).replace(/:([a-zA-Z]+)(?=::)/g, (_, p: AppendParam) => {
+      if (!params.includes(p)) params.push(p);
+      return `$${params.indexOf(p) + 1}`;
+    });
+    APPEND_STATEMENTS.set(name, (statement = { name, text, params }));
+  }
+  return statement;
+}
 
 const COLUMNS = `global_position::text, transaction_id::text, event_id, e.stream_id, s.stream_type, stream_version,
   event_type, schema_version, data, metadata, created_at`;
 const READ_STREAM = {
   name: 'es_read_stream',
   text: `select ${COLUMNS} from es.events e join es.streams s using (stream_id)
-         where e.stream_id = $1 and stream_version >= $2 order by stream_version`,
+         where e.stream_id = $1 and stream_version between $2 and $3 order by stream_version`,
 };
 // A row is returned only when every transaction older than the oldest one still running has ended,
 // so nothing can later commit behind the returned positions (xids are cluster-wide: any database's
@@ -163,8 +194,13 @@ export class PostgresEventStore implements EventStore {
   }
 
   private async currentVersion(db: Queryable, streamId: string): Promise<number> {
-    const { rows } = await db.query('select version from es.streams where stream_id = $1', [streamId]);
-    return rows[0]?.version ?? 0;
+    const { rows } = await db.query({
+      name: 'es_stream_version',
+      text: `select stream_version from es.events where stream_id = $1
+             order by stream_version desc limit 1`,
+      values: [streamId],
+    });
+    return rows[0]?.stream_version ?? 0;
   }
 
   private async appendAt(
@@ -174,31 +210,44 @@ export class PostgresEventStore implements EventStore {
     expected: number,
     events: NewEvent[],
   ): Promise<AppendResult> {
+    const single = events.length === 1;
     const ids = events.map((e) => e.eventId ?? randomUUID());
     const schemaVersions = events.map((e) => e.schemaVersion ?? this.options.schemaVersions?.[e.type] ?? 1);
     const data = events.map((e) => JSON.stringify(e.data ?? null));
     const metadata = events.map((e) => JSON.stringify(e.metadata));
     const standalone = db === this.pool;
+    const statement = appendStatement({ create: expected === 0, single, inTransaction: !standalone });
+    const value = (param: AppendParam): unknown => {
+      switch (param) {
+        case 'streamId':
+          return streamId;
+        case 'expected':
+          return expected;
+        case 'streamType':
+          return streamType;
+        case 'ids':
+          return single ? ids[0] : ids;
+        case 'types':
+          return single ? events[0].type : events.map((e) => e.type);
+        case 'schemas':
+          return single ? schemaVersions[0] : schemaVersions;
+        case 'data':
+          return single ? data[0] : data;
+        case 'metadata':
+          return single ? metadata[0] : metadata;
+        case 'channel':
+          return this.notifyChannel;
+      }
+    };
     let rows: any[];
     try {
-      const single = events.length === 1;
       ({ rows } = await db.query({
-        ...appendStatement({ create: expected === 0, single, inTransaction: !standalone }),
-        values: [
-          streamId,
-          expected,
-          streamType,
-          expected + events.length,
-          single ? ids[0] : ids,
-          single ? events[0].type : events.map((e) => e.type),
-          single ? schemaVersions[0] : schemaVersions,
-          single ? data[0] : data,
-          single ? metadata[0] : metadata,
-          this.notifyChannel,
-        ],
+        name: statement.name,
+        text: statement.text,
+        values: statement.params.map(value),
       }));
     } catch (err) {
-      // A unique violation: the same event id again, or a racing writer of the same versions.
+      // A unique violation: the same event id again, or (several events) a racing writer placed some.
       if ((err as { code?: string }).code === '23505')
         throw this.conflict(streamId, expected, (err as { constraint?: string }).constraint);
       throw err;
@@ -208,10 +257,10 @@ export class PostgresEventStore implements EventStore {
     return {
       nextExpectedVersion: expected + events.length,
       events: rows.map((r, i) => ({
-        eventId: r.event_id,
+        eventId: ids[i],
         streamId,
         streamType,
-        streamVersion: r.stream_version,
+        streamVersion: expected + i + 1,
         type: events[i].type,
         schemaVersion: schemaVersions[i],
         // What a reader will get back: the JSON of what was given.
@@ -232,11 +281,11 @@ export class PostgresEventStore implements EventStore {
 
   async readStream(
     streamId: string,
-    options: { fromVersion?: number; client?: pg.PoolClient } = {},
+    options: { fromVersion?: number; toVersion?: number; client?: pg.PoolClient } = {},
   ): Promise<RecordedEvent[]> {
     const { rows } = await (options.client ?? this.pool).query({
       ...READ_STREAM,
-      values: [streamId, options.fromVersion ?? 1],
+      values: [streamId, options.fromVersion ?? 1, options.toVersion ?? 2 ** 31 - 1],
     });
     return rows.map((r) => this.toRecorded(r));
   }

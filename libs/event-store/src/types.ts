@@ -58,7 +58,11 @@ export interface EventStore {
     events: NewEvent[],
     options: { expectedVersion: ExpectedVersion; streamType?: string },
   ): Promise<AppendResult>;
-  readStream(streamId: string, options?: { fromVersion?: number }): Promise<RecordedEvent[]>;
+  /** The stream's events from `fromVersion` (default 1) up to `toVersion` (default: its last). */
+  readStream(
+    streamId: string,
+    options?: { fromVersion?: number; toVersion?: number },
+  ): Promise<RecordedEvent[]>;
   /** Events with a position after `after`, only of finished transactions, in commit order. */
   readAll(after: Checkpoint, limit: number): Promise<RecordedEvent[]>;
 }

@@ -14,7 +14,7 @@ import {
 import { AgreementModule } from './agreement.module.js';
 import { configSchema } from './config.js';
 import type { Deps } from './deps.js';
-import { toIntegrationMessage } from './integration/integration-events.js';
+import { agreementFold, toIntegrationMessage } from './integration/integration-events.js';
 import { migrations } from './migrations/index.js';
 import { agreementsProjection } from './projections/agreements/agreements.projection.js';
 import { readAgreementView } from './projections/agreements/agreements.queries.js';
@@ -64,7 +64,9 @@ export async function bootstrap(): Promise<void> {
   const outbox = new OutboxPublisher({
     pool,
     js: jetstream(nc),
-    toMessage: async (event) => toIntegrationMessage(event, await store.readStream(event.streamId)),
+    // Each message carries the agreement's state after its event, folded by the outbox as it goes.
+    fold: agreementFold,
+    toMessage: toIntegrationMessage,
     logger,
   });
   await outbox.start();

@@ -5,7 +5,7 @@ import {
   type AgreementChanged,
   type AgreementRequested as AgreementRequestedMessage,
 } from '@parking/contracts/agreement';
-import type { RecordedEvent } from '@parking/event-store';
+import type { RecordedEvent, StreamFold } from '@parking/event-store';
 import { evolve, initialState, type AgreementEvent, type AgreementState } from '../domain/agreement.js';
 import { renewalDue, toSnapshot } from '../domain/view.js';
 
@@ -23,19 +23,20 @@ const SUBJECTS: Record<AgreementEvent['type'], string> = {
   AgreementEnded: AGREEMENT_EVENTS.ended,
 };
 
-/** Maps an event, given the agreement's events up to and including it, to its integration message. */
+/** How the outbox keeps an agreement's state, so each message is built from it without a stream read. */
+export const agreementFold: StreamFold<AgreementState> = {
+  streamType: 'agreement',
+  initialState,
+  evolve: (state, e) => evolve(state, { type: e.type, data: e.data } as AgreementEvent),
+};
+
+/** Maps an event, given the agreement's state right after it, to its integration message. */
 export function toIntegrationMessage(
   event: RecordedEvent,
-  history: RecordedEvent[],
+  state: AgreementState | undefined,
 ): { subject: string; data: unknown } | null {
   const subject = SUBJECTS[event.type as AgreementEvent['type']];
-  if (!subject) return null;
-  const state = history
-    .filter((e) => e.streamVersion <= event.streamVersion)
-    .reduce<AgreementState>(
-      (s, e) => evolve(s, { type: e.type, data: e.data } as AgreementEvent),
-      initialState(),
-    );
+  if (!subject || !state) return null;
   if (state.status === 'none') return null;
   const snapshot = toSnapshot(state);
   if (event.type === 'AgreementRequested') {
