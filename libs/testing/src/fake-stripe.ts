@@ -85,6 +85,7 @@ export class FakeStripe {
   /** Charges are left `processing` (asynchronous settlement): `settle()` decides them later. */
   holdCharges = false;
   private delays: number[] = [];
+  private readonly timers = new Set<NodeJS.Timeout>();
   private readonly objects = new Map<string, Stored>();
   private readonly idempotency = new Map<string, { fingerprint: string; answer: Answer | null }>();
   private readonly refunded = new Map<string, number>();
@@ -112,6 +113,8 @@ export class FakeStripe {
   }
 
   async stop(): Promise<void> {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
@@ -145,7 +148,8 @@ export class FakeStripe {
   /** Decides a `processing` payment intent and sends its event. */
   async settle(paymentIntentId: string, outcome: 'succeeded' | 'failed'): Promise<Json> {
     const stored = this.objects.get(paymentIntentId);
-    if (!stored || stored.object.status !== 'processing') throw new Error(`${paymentIntentId} is not processing`);
+    if (!stored || stored.object.status !== 'processing')
+      throw new Error(`${paymentIntentId} is not processing`);
     const pi = stored.object;
     if (outcome === 'succeeded') {
       pi.status = 'succeeded';
@@ -220,7 +224,10 @@ export class FakeStripe {
     this.requests.push(record);
 
     let answer: Answer;
-    const headers: Record<string, string> = { 'content-type': 'application/json', 'request-id': this.id('req') };
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      'request-id': this.id('req'),
+    };
     if (req.headers.authorization !== `Bearer ${this.secretKey}`) {
       answer = error(401, { type: 'invalid_request_error', message: 'Invalid API Key provided' });
     } else if (req.method === 'POST' && key) {
@@ -230,7 +237,8 @@ export class FakeStripe {
       if (seen && seen.fingerprint !== fingerprint) {
         answer = error(400, {
           type: 'idempotency_error',
-          message: 'Keys for idempotent requests can only be used with the same parameters they were first used with.',
+          message:
+            'Keys for idempotent requests can only be used with the same parameters they were first used with.',
         });
       } else if (seen && !seen.answer) {
         answer = error(409, {
@@ -253,7 +261,14 @@ export class FakeStripe {
       answer = await this.route(req.method ?? 'GET', url.pathname, params, account);
     }
     const delay = this.delays.shift();
-    if (delay) await new Promise((r) => setTimeout(r, delay));
+    if (delay)
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          this.timers.delete(timer);
+          resolve();
+        }, delay);
+        this.timers.add(timer);
+      });
     if (res.destroyed) return;
     res.writeHead(answer.status, headers);
     res.end(JSON.stringify(answer.body));
@@ -269,7 +284,12 @@ export class FakeStripe {
     return object;
   }
 
-  private async route(method: string, path: string, p: Record<string, string>, account: string | null): Promise<Answer> {
+  private async route(
+    method: string,
+    path: string,
+    p: Record<string, string>,
+    account: string | null,
+  ): Promise<Answer> {
     const [, version, resource, id] = path.split('/');
     if (version !== 'v1') return missing(path);
     if (method === 'POST' && resource === 'customers' && !id)
@@ -384,7 +404,8 @@ export class FakeStripe {
     const amount = Number(p.amount);
     if (!Number.isInteger(amount) || amount < 1)
       return error(400, { type: 'invalid_request_error', param: 'amount', message: 'Invalid integer' });
-    if (!p.currency) return error(400, { type: 'invalid_request_error', param: 'currency', message: 'Missing' });
+    if (!p.currency)
+      return error(400, { type: 'invalid_request_error', param: 'currency', message: 'Missing' });
     const card = TEST_CARDS[p.payment_method ?? ''];
     if (!card) return missing(p.payment_method ?? '', 'payment_method');
     if (p.customer && !this.find(p.customer, account, 'customer')) return missing(p.customer, 'customer');

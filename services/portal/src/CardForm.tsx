@@ -67,7 +67,9 @@ export function CardForm({
     call<PaymentMethod>('POST', `/v1/payment-methods/${encodeURIComponent(waiting)}/confirm`, { body: {} })
       .then((card) => onSaved(card))
       .catch((err) =>
-        setCardError(err instanceof ApiError && err.status === 422 ? t('threeDsNotCompleted') : errorText(err)),
+        setCardError(
+          err instanceof ApiError && err.status === 422 ? t('threeDsNotCompleted') : errorText(err),
+        ),
       )
       .finally(() => setBusy(false));
   }, []); // once, on the return

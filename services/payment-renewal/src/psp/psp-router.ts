@@ -26,7 +26,8 @@ export class PspRouter implements PspPort {
   }
 
   addCard(input: { token: string; operatorAccount: string; provider?: string; returnUrl?: string }) {
-    const provider = input.provider === 'sandbox' || input.provider === 'stripe' ? input.provider : this.defaultProvider;
+    const provider =
+      input.provider === 'sandbox' || input.provider === 'stripe' ? input.provider : this.defaultProvider;
     return provider === 'stripe' ? this.stripe().addCard(input) : this.adapters.sandbox.addCard(input);
   }
 

@@ -68,14 +68,28 @@ describe('the Stripe adapter against the fake Stripe API', () => {
     expect(request).toMatchObject({
       account,
       idempotencyKey: 'agr-1:1',
-      params: expect.objectContaining({ off_session: 'true', confirm: 'true', payment_method: 'pm_card_mastercard' }),
+      params: expect.objectContaining({
+        off_session: 'true',
+        confirm: 'true',
+        payment_method: 'pm_card_mastercard',
+      }),
     });
   });
 
   it('charges a stored card again for a renewal (a new period, a new key), without the card holder', async () => {
     const card = await add('pm_card_visa');
-    const first = await psp.charge({ pspRef: card.pspRef, amount: nok(50000), idempotencyKey: 'agr-2:1', operatorAccount: '' });
-    const renewal = await psp.charge({ pspRef: card.pspRef, amount: nok(50000), idempotencyKey: 'agr-2:2', operatorAccount: '' });
+    const first = await psp.charge({
+      pspRef: card.pspRef,
+      amount: nok(50000),
+      idempotencyKey: 'agr-2:1',
+      operatorAccount: '',
+    });
+    const renewal = await psp.charge({
+      pspRef: card.pspRef,
+      amount: nok(50000),
+      idempotencyKey: 'agr-2:2',
+      operatorAccount: '',
+    });
     expect([first.status, renewal.status]).toEqual(['succeeded', 'succeeded']);
     expect(renewal.pspChargeId).not.toBe(first.pspChargeId);
   });
@@ -83,7 +97,8 @@ describe('the Stripe adapter against the fake Stripe API', () => {
   it('answers a repeated key with the first result and moves no money twice', async () => {
     const card = await add('pm_card_visa');
     const before = requestsFor('/v1/payment_intents').length;
-    const ask = () => psp.charge({ pspRef: card.pspRef, amount: nok(70000), idempotencyKey: 'agr-3:1', operatorAccount: '' });
+    const ask = () =>
+      psp.charge({ pspRef: card.pspRef, amount: nok(70000), idempotencyKey: 'agr-3:1', operatorAccount: '' });
     const [a, b] = await Promise.all([ask(), ask()].map((p) => p.catch((e: unknown) => e)));
     const again = await ask();
     const results = [a, b, again] as { status: string; pspChargeId: string }[];
@@ -94,7 +109,11 @@ describe('the Stripe adapter against the fake Stripe API', () => {
     expect(fake.paymentIntentsFor('agr-3:1')).toHaveLength(1);
     const charged = [...new Set(settled.map((r) => parseChargeRef(r.pspChargeId)!.paymentIntent))];
     expect(charged).toHaveLength(1);
-    expect(requestsFor('/v1/payment_intents').slice(before).some((r) => r.replayed)).toBe(true);
+    expect(
+      requestsFor('/v1/payment_intents')
+        .slice(before)
+        .some((r) => r.replayed),
+    ).toBe(true);
   });
 
   it('is declined: a card refused when set up, and charges refused for funds or by the issuer', async () => {
@@ -102,11 +121,21 @@ describe('the Stripe adapter against the fake Stripe API', () => {
     expect((await add('pm_card_does_not_exist')).status).toBe('declined');
     const poor = await add('pm_card_chargeDeclinedInsufficientFunds');
     expect(poor.status).toBe('active');
-    const noFunds = await psp.charge({ pspRef: poor.pspRef, amount: nok(100), idempotencyKey: 'agr-4:1', operatorAccount: '' });
+    const noFunds = await psp.charge({
+      pspRef: poor.pspRef,
+      amount: nok(100),
+      idempotencyKey: 'agr-4:1',
+      operatorAccount: '',
+    });
     expect(noFunds).toMatchObject({ status: 'failed', reason: 'insufficient_funds' });
     expect(parseChargeRef(noFunds.pspChargeId)?.paymentIntent).toMatch(/^pi_/);
     const refusing = await add('pm_card_chargeCustomerFail');
-    const declined = await psp.charge({ pspRef: refusing.pspRef, amount: nok(100), idempotencyKey: 'agr-5:1', operatorAccount: '' });
+    const declined = await psp.charge({
+      pspRef: refusing.pspRef,
+      amount: nok(100),
+      idempotencyKey: 'agr-5:1',
+      operatorAccount: '',
+    });
     expect(declined).toMatchObject({ status: 'failed', reason: 'declined' });
   });
 
@@ -117,7 +146,12 @@ describe('the Stripe adapter against the fake Stripe API', () => {
     expect(challengeId).toMatch(/^seti_/);
     // Not completed yet: neither confirmed nor chargeable.
     expect(await psp.confirmCard({ pspRef: card.pspRef, challengeId, code: '' })).toBe('wrong_code');
-    const early = await psp.charge({ pspRef: card.pspRef, amount: nok(100), idempotencyKey: 'agr-6:0', operatorAccount: '' });
+    const early = await psp.charge({
+      pspRef: card.pspRef,
+      amount: nok(100),
+      idempotencyKey: 'agr-6:0',
+      operatorAccount: '',
+    });
     expect(early).toMatchObject({ status: 'failed', reason: 'authentication_required' });
 
     const page = await fetch(redirectUrl!);
@@ -135,25 +169,40 @@ describe('the Stripe adapter against the fake Stripe API', () => {
     // Another card's challenge does not confirm this one.
     const other = await add('pm_card_visa');
     expect(await psp.confirmCard({ pspRef: other.pspRef, challengeId, code: '' })).toBe('wrong_code');
-    const renewal = await psp.charge({ pspRef: card.pspRef, amount: nok(100), idempotencyKey: 'agr-6:1', operatorAccount: '' });
+    const renewal = await psp.charge({
+      pspRef: card.pspRef,
+      amount: nok(100),
+      idempotencyKey: 'agr-6:1',
+      operatorAccount: '',
+    });
     expect(renewal.status).toBe('succeeded');
   });
 
   it('a failed challenge leaves the card unconfirmed; an issuer that insists declines off-session charges', async () => {
     const failed = await add('pm_card_authenticationRequiredOnSetup');
     await fetch(`${failed.challenge!.redirectUrl}/fail`, { method: 'POST', redirect: 'manual' });
-    expect(await psp.confirmCard({ pspRef: failed.pspRef, challengeId: failed.challenge!.challengeId, code: '' })).toBe(
-      'wrong_code',
-    );
+    expect(
+      await psp.confirmCard({ pspRef: failed.pspRef, challengeId: failed.challenge!.challengeId, code: '' }),
+    ).toBe('wrong_code');
     const strict = await add('pm_card_authenticationRequired');
     await fetch(`${strict.challenge!.redirectUrl}/complete`, { method: 'POST', redirect: 'manual' });
-    const charge = await psp.charge({ pspRef: strict.pspRef, amount: nok(100), idempotencyKey: 'agr-7:1', operatorAccount: '' });
+    const charge = await psp.charge({
+      pspRef: strict.pspRef,
+      amount: nok(100),
+      idempotencyKey: 'agr-7:1',
+      operatorAccount: '',
+    });
     expect(charge).toMatchObject({ status: 'failed', reason: 'authentication_required' });
   });
 
   it('refunds a charge once per key, never more than was charged', async () => {
     const card = await add('pm_card_visa');
-    const charge = await psp.charge({ pspRef: card.pspRef, amount: nok(90000), idempotencyKey: 'agr-8:1', operatorAccount: '' });
+    const charge = await psp.charge({
+      pspRef: card.pspRef,
+      amount: nok(90000),
+      idempotencyKey: 'agr-8:1',
+      operatorAccount: '',
+    });
     const refund = () =>
       psp.refund({ pspChargeId: charge.pspChargeId, amount: nok(60000), idempotencyKey: 'refund:agr-8:1' });
     const first = await refund();
@@ -165,7 +214,11 @@ describe('the Stripe adapter against the fake Stripe API', () => {
     expect(refunds.filter((r) => r.idempotencyKey === 'refund:agr-8:1')).toHaveLength(1);
     expect(refunds.at(-1)).toMatchObject({ account });
     // 60 000 of 90 000 refunded: another 60 000 is more than is left.
-    const tooMuch = await psp.refund({ pspChargeId: charge.pspChargeId, amount: nok(60000), idempotencyKey: 'refund:x' });
+    const tooMuch = await psp.refund({
+      pspChargeId: charge.pspChargeId,
+      amount: nok(60000),
+      idempotencyKey: 'refund:x',
+    });
     expect(tooMuch.status).toBe('failed');
   });
 
@@ -173,29 +226,46 @@ describe('the Stripe adapter against the fake Stripe API', () => {
     const slow = new StripePsp({ ...settings(), timeoutMs: 300 });
     const card = await add('pm_card_visa');
     fake.delayNextResponse(1_500, 2); // the request and the library's retry under the same key
-    const result = await slow.charge({ pspRef: card.pspRef, amount: nok(40000), idempotencyKey: 'agr-9:1', operatorAccount: '' });
+    const result = await slow.charge({
+      pspRef: card.pspRef,
+      amount: nok(40000),
+      idempotencyKey: 'agr-9:1',
+      operatorAccount: '',
+    });
     expect(result).toEqual({ status: 'pending', pspChargeId: '' });
     // Stripe did charge: its event names our key, signed over the bytes it sends.
     const sent = fake.events.find(
       (e) =>
         e.event.type === 'payment_intent.succeeded' &&
-        (e.event.data as { object: { metadata: Record<string, string> } }).object.metadata.idempotency_key === 'agr-9:1',
+        (e.event.data as { object: { metadata: Record<string, string> } }).object.metadata.idempotency_key ===
+          'agr-9:1',
     );
     expect(sent).toBeDefined();
     const verdict = psp.verifyWebhook(sent!.payload, fake.sign(sent!.payload));
     expect(verdict).toMatchObject({ event: { type: 'payment_intent.succeeded', account } });
     // Asking again with the same key gives the same charge, not a second one.
-    const again = await psp.charge({ pspRef: card.pspRef, amount: nok(40000), idempotencyKey: 'agr-9:1', operatorAccount: '' });
+    const again = await psp.charge({
+      pspRef: card.pspRef,
+      amount: nok(40000),
+      idempotencyKey: 'agr-9:1',
+      operatorAccount: '',
+    });
     expect(again.status).toBe('succeeded');
     expect(fake.paymentIntentsFor('agr-9:1')).toHaveLength(1);
   });
 
   it('verifies webhooks over the raw body: a re-serialised body, another secret or an old timestamp is refused', async () => {
-    const event = await fake.emit('payment_intent.succeeded', { id: 'pi_x', object: 'payment_intent', metadata: {} }, account);
+    const event = await fake.emit(
+      'payment_intent.succeeded',
+      { id: 'pi_x', object: 'payment_intent', metadata: {} },
+      account,
+    );
     const payload = fake.events.find((e) => e.event.id === event.id)!.payload;
     expect(payload).toContain('\n  "'); // Stripe's bytes are not compact JSON
     expect(psp.verifyWebhook(payload, fake.sign(payload))).toMatchObject({ event: { id: event.id } });
-    expect(psp.verifyWebhook(JSON.stringify(JSON.parse(payload)), fake.sign(payload))).toEqual({ refused: 'mismatch' });
+    expect(psp.verifyWebhook(JSON.stringify(JSON.parse(payload)), fake.sign(payload))).toEqual({
+      refused: 'mismatch',
+    });
     expect(psp.verifyWebhook(payload, fake.sign(payload, undefined, 'whsec_someone_else_123'))).toEqual({
       refused: 'mismatch',
     });
@@ -206,11 +276,15 @@ describe('the Stripe adapter against the fake Stripe API', () => {
 
   it('is unavailable, without the secret in the error, when Stripe refuses the key', async () => {
     const wrong = new StripePsp({ ...settings(), secretKey: 'sk_test_wrong_key_123456' });
-    const err = await wrong.addCard({ token: 'pm_card_visa', operatorAccount: account }).catch((e: unknown) => e);
+    const err = await wrong
+      .addCard({ token: 'pm_card_visa', operatorAccount: account })
+      .catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'UNAVAILABLE' });
     expect(JSON.stringify(err)).not.toContain('sk_test_wrong_key_123456');
     expect(String((err as Error).message)).not.toContain('sk_test');
-    await expect(psp.addCard({ token: 'pm_card_visa', operatorAccount: 'not-an-account' })).rejects.toMatchObject({
+    await expect(
+      psp.addCard({ token: 'pm_card_visa', operatorAccount: 'not-an-account' }),
+    ).rejects.toMatchObject({
       code: 'UNAVAILABLE',
     });
   });

@@ -117,7 +117,8 @@ export class StripePsp implements PspPort {
     if (!ref || !challengeId.startsWith('seti_')) return 'wrong_code' as const;
     try {
       const setup = await this.client.setupIntents.retrieve(challengeId, {}, this.options(ref.account));
-      const method = typeof setup.payment_method === 'string' ? setup.payment_method : setup.payment_method?.id;
+      const method =
+        typeof setup.payment_method === 'string' ? setup.payment_method : setup.payment_method?.id;
       const customer = typeof setup.customer === 'string' ? setup.customer : setup.customer?.id;
       const ours = method === ref.paymentMethod && customer === ref.customer;
       return ours && setup.status === 'succeeded' ? ('active' as const) : ('wrong_code' as const);
@@ -198,7 +199,8 @@ export class StripePsp implements PspPort {
       const accepted = refund.status === 'succeeded' || refund.status === 'pending';
       return { status: accepted ? 'succeeded' : 'failed', pspRefundId: refund.id };
     } catch (err) {
-      if (err instanceof Stripe.errors.StripeInvalidRequestError) return { status: 'failed', pspRefundId: '' };
+      if (err instanceof Stripe.errors.StripeInvalidRequestError)
+        return { status: 'failed', pspRefundId: '' };
       throw unavailable(err);
     }
   }
@@ -245,5 +247,8 @@ function outcomeUnknown(err: unknown): boolean {
 function unavailable(err: unknown): AppError {
   const type = err instanceof Stripe.errors.StripeError ? err.type : 'unknown';
   const status = err instanceof Stripe.errors.StripeError ? err.statusCode : undefined;
-  return new AppError('UNAVAILABLE', `The card processor did not answer (${type}${status ? ` ${status}` : ''})`);
+  return new AppError(
+    'UNAVAILABLE',
+    `The card processor did not answer (${type}${status ? ` ${status}` : ''})`,
+  );
 }

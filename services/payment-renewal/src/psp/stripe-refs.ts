@@ -26,4 +26,3 @@ export function parseChargeRef(pspChargeId: string): { account: string; paymentI
   if (`${kind}:` !== STRIPE_REF || !account || !paymentIntent || rest.length) return null;
   return { account, paymentIntent };
 }
-

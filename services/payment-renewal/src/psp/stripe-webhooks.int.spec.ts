@@ -64,8 +64,7 @@ describe('Stripe webhooks and cards through the service', () => {
   const sentAbout = (type: string, id: string) =>
     fake.events.filter(
       (e) =>
-        e.event.type === type &&
-        JSON.stringify((e.event.data as { object: unknown }).object).includes(id),
+        e.event.type === type && JSON.stringify((e.event.data as { object: unknown }).object).includes(id),
     );
 
   it('stores a card at Stripe; 3-D Secure by redirect back to the operator portal, confirmed by asking Stripe', async () => {
@@ -79,7 +78,9 @@ describe('Stripe webhooks and cards through the service', () => {
     expect(card).toMatchObject({ status: 'requires_action', challenge: { kind: 'redirect' } });
     expect(card.challenge!.redirectUrl).toMatch(new RegExp(`^${fake.url}/3ds/seti_`));
     const { rows } = await h.db.pool.query('select psp_ref from payment_methods where id = $1', [card.id]);
-    expect(rows[0].psp_ref).toMatch(new RegExp(`^stripe:${account}:cus_\\w+:pm_card_authenticationRequiredOnSetup$`));
+    expect(rows[0].psp_ref).toMatch(
+      new RegExp(`^stripe:${account}:cus_\\w+:pm_card_authenticationRequiredOnSetup$`),
+    );
 
     // Back before completing: refused, naming the challenge; nothing changes.
     await expect(confirmPaymentMethod(h.deps, { paymentMethodId: card.id }, customer)).rejects.toMatchObject({
@@ -93,10 +94,17 @@ describe('Stripe webhooks and cards through the service', () => {
 
   it("refuses a return URL off the operator's portal (no open redirect through the PSP)", async () => {
     const customer = customerOf(h.operatorId, crypto.randomUUID());
-    for (const returnUrl of ['https://evil.example.com/', 'http://portal.example.no/', 'javascript:alert(1)']) {
+    for (const returnUrl of [
+      'https://evil.example.com/',
+      'http://portal.example.no/',
+      'javascript:alert(1)',
+    ]) {
       await expect(
         addPaymentMethod(h.deps, { token: 'pm_card_visa', returnUrl }, customer),
-      ).rejects.toMatchObject({ code: 'VALIDATION', details: { fields: [{ path: 'returnUrl' }] } });
+      ).rejects.toMatchObject({
+        code: 'VALIDATION',
+        fields: [expect.objectContaining({ path: 'returnUrl' })],
+      });
     }
     const local = await addPaymentMethod(
       h.deps,
@@ -121,20 +129,28 @@ describe('Stripe webhooks and cards through the service', () => {
     const a = await activeAgreement(h, { validTo: new Date('2027-02-10T23:00:00Z'), token: 'pm_card_visa' });
     const asOf = new Date(a.renewal.dueAt);
     fake.delayNextResponse(1_500, 2); // the charge and the library's retry under the same key
-    expect(await runRenewals(h.deps, { operatorId: h.operatorId, asOf })).toMatchObject({ charged: 0, failed: 0 });
+    expect(await runRenewals(h.deps, { operatorId: h.operatorId, asOf })).toMatchObject({
+      charged: 0,
+      failed: 0,
+    });
     const key = `${a.agreementId}:2`;
     const charge = async () =>
-      (await h.db.pool.query('select status, psp_charge_id from charges where idempotency_key = $1', [key])).rows[0];
+      (await h.db.pool.query('select status, psp_charge_id from charges where idempotency_key = $1', [key]))
+        .rows[0];
     expect(await charge()).toMatchObject({ status: 'pending' });
     expect(await eventsAbout(h, a.agreementId)).toEqual([]);
 
     const [late] = sentAbout('payment_intent.succeeded', key);
     expect(late).toBeDefined();
     // A forged signature, or the same event re-serialised, is refused and changes nothing.
-    await expect(deliver(late!.payload, fake.sign(late!.payload, undefined, 'whsec_not_stripe_1234'))).rejects.toMatchObject({
+    await expect(
+      deliver(late!.payload, fake.sign(late!.payload, undefined, 'whsec_not_stripe_1234')),
+    ).rejects.toMatchObject({
       code: 'UNAUTHENTICATED',
     });
-    await expect(deliver(JSON.stringify(JSON.parse(late!.payload)), fake.sign(late!.payload))).rejects.toMatchObject({
+    await expect(
+      deliver(JSON.stringify(JSON.parse(late!.payload)), fake.sign(late!.payload)),
+    ).rejects.toMatchObject({
       code: 'UNAUTHENTICATED',
     });
     expect(await charge()).toMatchObject({ status: 'pending' });
@@ -148,9 +164,10 @@ describe('Stripe webhooks and cards through the service', () => {
     expect(settled.psp_charge_id).toMatch(new RegExp(`^stripe:${account}:pi_`));
     const events = await eventsAbout(h, a.agreementId);
     expect(events.map((e) => e.type)).toEqual(['ChargeSucceeded']);
-    const { rows } = await h.db.pool.query('select count(*)::int as n from receipts where agreement_id = $1', [
-      a.agreementId,
-    ]);
+    const { rows } = await h.db.pool.query(
+      'select count(*)::int as n from receipts where agreement_id = $1',
+      [a.agreementId],
+    );
     expect(rows[0].n).toBe(1);
     expect(fake.paymentIntentsFor(key)).toHaveLength(1);
   });
@@ -160,7 +177,9 @@ describe('Stripe webhooks and cards through the service', () => {
       validTo: new Date('2027-02-12T23:00:00Z'),
       token: 'pm_card_chargeDeclinedInsufficientFunds',
     });
-    expect(await runRenewals(h.deps, { operatorId: h.operatorId, asOf: new Date(a.renewal.dueAt) })).toMatchObject({
+    expect(
+      await runRenewals(h.deps, { operatorId: h.operatorId, asOf: new Date(a.renewal.dueAt) }),
+    ).toMatchObject({
       failed: 1,
     });
     const [event] = await eventsAbout(h, a.agreementId);

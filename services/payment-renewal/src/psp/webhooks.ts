@@ -42,7 +42,11 @@ function sandboxNotification(deps: Deps, payload: string, signature: string): No
  * A Stripe event, verified over the raw body, as the notification it means (null: nothing to settle —
  * acknowledged, so that Stripe stops sending it). A card's completed 3-D Secure activates it here too.
  */
-async function stripeNotification(deps: Deps, payload: string, signature: string): Promise<Notification | null> {
+async function stripeNotification(
+  deps: Deps,
+  payload: string,
+  signature: string,
+): Promise<Notification | null> {
   if (!deps.stripe) throw new AppError('UNAUTHENTICATED', 'No Stripe account is configured');
   const verdict = deps.stripe.verifyWebhook(payload, signature);
   if ('refused' in verdict)
@@ -58,7 +62,8 @@ async function stripeNotification(deps: Deps, payload: string, signature: string
     );
     return null;
   }
-  if (event.type !== 'payment_intent.succeeded' && event.type !== 'payment_intent.payment_failed') return null;
+  if (event.type !== 'payment_intent.succeeded' && event.type !== 'payment_intent.payment_failed')
+    return null;
   const metadata = (object.metadata ?? {}) as Record<string, unknown>;
   const idempotencyKey = metadata.idempotency_key;
   if (typeof idempotencyKey !== 'string' || !idempotencyKey || typeof object.id !== 'string') return null;
@@ -79,7 +84,10 @@ export async function receivePspWebhook(
   ctx: RequestContext,
 ): Promise<{ settled: boolean }> {
   const { payload, signature, scheme } = parseOrThrow(pspWebhookSchema, input);
-  const note = scheme === 'stripe' ? await stripeNotification(deps, payload, signature) : sandboxNotification(deps, payload, signature);
+  const note =
+    scheme === 'stripe'
+      ? await stripeNotification(deps, payload, signature)
+      : sandboxNotification(deps, payload, signature);
   if (!note) return { settled: false };
   const tx = await deps.pool.connect();
   try {

@@ -35,7 +35,10 @@ function toView(row: Row): PaymentMethod {
   };
   if (row.status === 'requires_action' && row.challenge_id) {
     // Stripe's challenges are the issuer's page, reached by redirect; the sandbox's a code by SMS.
-    view.challenge = { challengeId: row.challenge_id, kind: row.psp_ref.startsWith(STRIPE_REF) ? 'redirect' : 'otp' };
+    view.challenge = {
+      challengeId: row.challenge_id,
+      kind: row.psp_ref.startsWith(STRIPE_REF) ? 'redirect' : 'otp',
+    };
   }
   return view;
 }
@@ -92,7 +95,8 @@ export async function addPaymentMethod(
   }
   const view = toView(rows[0]);
   // The issuer's page is shown once, right after adding (it is not kept).
-  if (view.challenge && added.challenge?.redirectUrl) view.challenge.redirectUrl = added.challenge.redirectUrl;
+  if (view.challenge && added.challenge?.redirectUrl)
+    view.challenge.redirectUrl = added.challenge.redirectUrl;
   return view;
 }
 
