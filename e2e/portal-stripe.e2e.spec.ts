@@ -15,6 +15,7 @@ import {
   watchPageErrors,
   type PortalStack,
 } from './support/browser.js';
+import { eventually } from './support/journey.js';
 
 describe('the portal with 3-D Secure by redirect', () => {
   let env: PortalStack;
@@ -39,6 +40,13 @@ describe('the portal with 3-D Secure by redirect', () => {
       body: { psp: { provider: 'stripe', account: 'self' } },
     });
     expect(patched.status).toBe(200);
+    // The payment service reads operators from identity: wait until identity lists the change.
+    const listed = await eventually(
+      () => env.api.get('/v1/platform/operators', platform),
+      (r) => r.body.items?.find((o: any) => o.id === demo.id)?.psp.provider === 'stripe',
+      10_000,
+    );
+    expect(listed.body.items.find((o: any) => o.id === demo.id).psp.provider).toBe('stripe');
   }, 180_000);
   afterAll(async () => {
     await browser?.close();

@@ -34,6 +34,13 @@ describe('card payments through Stripe', () => {
       body: { psp: { provider: 'stripe', account } },
     });
     expect(patched.status).toBe(200);
+    // The payment service reads operators from identity: wait until identity lists the change.
+    const listed = await eventually(
+      () => api.get('/v1/platform/operators', platform),
+      (r) => r.body.items?.find((o: any) => o.id === demo.id)?.psp.provider === 'stripe',
+      10_000,
+    );
+    expect(listed.body.items.find((o: any) => o.id === demo.id).psp.provider).toBe('stripe');
     const oslo = (await api.get('/v1/cities')).body.items.find((c: any) => c.name === 'Oslo');
     const [centre] = (await api.get(`/v1/cities/${oslo.id}/locations`)).body.items;
     monthly = (await api.get(`/v1/locations/${centre.id}/products`)).body.items[0];
