@@ -155,6 +155,13 @@ describe('Stripe webhooks and cards through the service', () => {
     });
     expect(await charge()).toMatchObject({ status: 'pending' });
 
+    // The same event from another Stripe account (an operator's own intents may carry any metadata)
+    // settles nothing: only the charge's operator's account may.
+    const elsewhere = late!.payload.replace(`"account": "${account}"`, '"account": "acct_1SomeoneElse"');
+    expect(elsewhere).not.toBe(late!.payload);
+    expect(await deliver(elsewhere)).toEqual({ settled: false });
+    expect(await charge()).toMatchObject({ status: 'pending' });
+
     // The real one, twice (Stripe redelivers), and in parallel: settled once.
     const results = await Promise.all([deliver(late!.payload), deliver(late!.payload)]);
     expect(results.map((r) => r.settled).sort()).toEqual([false, true]);

@@ -67,6 +67,20 @@ async function stripeNotification(
   const metadata = (object.metadata ?? {}) as Record<string, unknown>;
   const idempotencyKey = metadata.idempotency_key;
   if (typeof idempotencyKey !== 'string' || !idempotencyKey || typeof object.id !== 'string') return null;
+  // Only the operator's own account may settle its charges: with Stripe Connect an operator can make
+  // payment intents in its account with any metadata, and `account` is the one field Stripe sets.
+  const { rows } = await deps.pool.query('select operator_id from charges where idempotency_key = $1', [
+    idempotencyKey,
+  ]);
+  if (!rows[0]) return null;
+  const operator = await deps.operators.get(rows[0].operator_id);
+  if (operator?.psp.provider !== 'stripe' || operator.psp.account !== account) {
+    deps.logger.warn(
+      { eventId: event.id, operatorId: rows[0].operator_id },
+      "a Stripe event from another account than the charge's operator is ignored",
+    );
+    return null;
+  }
   const error = (object.last_payment_error ?? {}) as { code?: string; decline_code?: string };
   return {
     type: event.type === 'payment_intent.succeeded' ? 'charge.succeeded' : 'charge.failed',
