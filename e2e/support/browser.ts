@@ -92,9 +92,9 @@ export interface PortalStack {
  * PORTAL_E2E_GATEWAY_URL set (a running `npm start`'s gateway, in dev mode) the journeys use that
  * gateway instead of starting a stack: quicker when working on the portal.
  */
-export async function startPortalStack(): Promise<PortalStack> {
+export async function startPortalStack(serviceEnv: Record<string, string> = {}): Promise<PortalStack> {
   const given = process.env.PORTAL_E2E_GATEWAY_URL;
-  const env = given ? null : await startJourneyStack();
+  const env = given ? null : await startJourneyStack(serviceEnv);
   const gatewayUrl = given ?? env!.stack.gatewayUrl;
   const logDir = env?.stack.logDir ?? path.join(root, 'test-artifacts', 'logs');
   try {

@@ -35,6 +35,8 @@ export async function createGatewayApp(deps: Deps): Promise<NestFastifyApplicati
   });
   const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.register(deps), adapter, {
     logger: new NestPinoLogger(deps.logger.child({ component: 'nest' })),
+    // Keeps each JSON body's bytes as received (`req.rawBody`): the PSP's webhook signatures are over them.
+    rawBody: true,
   });
   const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
   // A route may raise its own body limit with @RouteConfig({ bodyLimit }) (routes register at init).

@@ -1,4 +1,5 @@
-// Starts the payment-renewal service: database, migrations, NATS, the sandbox PSP, outbox, reactions.
+// Starts the payment-renewal service: database, migrations, NATS, the PSPs (the sandbox, and Stripe when
+// configured), outbox, reactions.
 import { jetstream } from '@nats-io/jetstream';
 import { OutboxPublisher, PostgresEventStore } from '@parking/event-store';
 import { DurableConsumer, RpcClient, startServiceInfrastructure } from '@parking/messaging';
@@ -20,7 +21,10 @@ import { userErasedReaction } from './privacy/user-erased.reaction.js';
 import { migrations } from './migrations/index.js';
 import { OperatorDirectory, operatorsFromIdentity } from './operators/operator-directory.js';
 import { PaymentModule } from './payment.module.js';
+import { PspRouter } from './psp/psp-router.js';
 import { SandboxPsp } from './psp/sandbox-psp.js';
+import { StripePsp } from './psp/stripe-psp.js';
+import { stripeSettings } from './psp/stripe-settings.js';
 import { chargeFirstPeriodReaction } from './reactions/agreement-requested/charge-first-period.reaction.js';
 import { agreementChangedReaction } from './reactions/agreement-changed/agreement-changed.reaction.js';
 import { RenewalScheduler } from './commands/running-renewals/renewal-scheduler.js';
@@ -43,6 +47,12 @@ export async function bootstrap(): Promise<void> {
   });
 
   const rpc = new RpcClient(nc);
+  // Read once at start-up: a missing secret stops the service here, not at the first card.
+  const stripeConfig = stripeSettings(config);
+  const stripe = stripeConfig ? new StripePsp(stripeConfig) : null;
+  if (config.PSP_PROVIDER === 'stripe' && !stripe)
+    throw new Error('PSP_PROVIDER=stripe needs STRIPE_SECRET_KEY(_FILE) and STRIPE_WEBHOOK_SECRET(_FILE)');
+  logger.info({ stripe: Boolean(stripe), defaultProvider: config.PSP_PROVIDER }, 'card processors');
   const deps: Deps = {
     config,
     logger,
@@ -52,7 +62,8 @@ export async function bootstrap(): Promise<void> {
     clock: systemClock,
     nc,
     health,
-    psp: new SandboxPsp(pool),
+    psp: new PspRouter({ sandbox: new SandboxPsp(pool), stripe }, config.PSP_PROVIDER),
+    stripe,
     operators: new OperatorDirectory(operatorsFromIdentity(rpc)),
   };
 

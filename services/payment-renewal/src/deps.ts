@@ -7,6 +7,7 @@ import type pg from 'pg';
 import type { Config } from './config.js';
 import type { OperatorDirectory } from './operators/operator-directory.js';
 import type { PspPort } from './psp/psp.port.js';
+import type { StripePsp } from './psp/stripe-psp.js';
 
 export const DEPS = 'DEPS';
 
@@ -20,5 +21,7 @@ export interface Deps {
   nc: NatsConnection;
   health: HealthRegistry;
   psp: PspPort;
+  /** The Stripe adapter, when the platform has a Stripe account (its webhooks are verified by it). */
+  stripe?: StripePsp | null;
   operators: OperatorDirectory;
 }

@@ -1,7 +1,9 @@
-// «Legg inn betalingskort»: a token from the PSP (here the sandbox PSP's test cards), saved as a payment
-// method; when the issuer asks for 3-D Secure, the one-time code from the bank confirms it. A declined
-// card is said beside the card field.
-import { useId, useState, type FormEvent } from 'react';
+// «Legg inn betalingskort»: a token from the PSP (here the test cards of the sandbox PSP and of Stripe's
+// test mode), saved as a payment method; when the issuer asks for 3-D Secure, either the one-time code
+// from the bank confirms it (`otp`), or the card holder goes to the bank's page and comes back to this
+// page (`redirect`: the return URL is the page itself, the purchase keeps its draft meanwhile). A
+// declined card is said beside the card field.
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { ApiError, call, callWithStatus, newIdempotencyKey } from './api.js';
 import { useI18n, type MessageKey } from './i18n.js';
 import type { PaymentMethod } from './types.js';
@@ -14,8 +16,34 @@ const TEST_CARDS: [string, MessageKey][] = [
   ['tok_declined', 'cardDeclined'],
   ['tok_insufficient_funds', 'cardInsufficient'],
 ];
+/** Stripe's test-mode payment methods (for an operator whose card processor is Stripe). */
+const STRIPE_TEST_CARDS: [string, MessageKey][] = [
+  ['pm_card_visa', 'cardVisa'],
+  ['pm_card_authenticationRequiredOnSetup', 'card3dsRedirect'],
+  ['pm_card_chargeDeclined', 'cardDeclined'],
+  ['pm_card_chargeDeclinedInsufficientFunds', 'cardInsufficient'],
+];
 
-export function CardForm({ onSaved }: { onSaved: (card: PaymentMethod) => void }) {
+/** The card waiting for its holder to come back from the bank's 3-D Secure page. */
+const CHALLENGE_KEY = 'portal.cardChallenge';
+/** What the PSP adds to the return URL. */
+const RETURN_PARAMS = ['setup_intent', 'setup_intent_client_secret', 'redirect_status'];
+
+/** This page's address without what the PSP adds to it: where the bank's page sends the card holder back. */
+export function returnUrlOf(href: string): string {
+  const url = new URL(href);
+  for (const p of RETURN_PARAMS) url.searchParams.delete(p);
+  return url.toString();
+}
+
+export function CardForm({
+  onSaved,
+  onLeaving,
+}: {
+  onSaved: (card: PaymentMethod) => void;
+  /** Called before the page leaves for the bank's 3-D Secure page (to keep what was typed). */
+  onLeaving?: () => void;
+}) {
   const { t } = useI18n();
   const errorText = useErrorText();
   const id = useId();
@@ -25,6 +53,26 @@ export function CardForm({ onSaved }: { onSaved: (card: PaymentMethod) => void }
   const [cardError, setCardError] = useState<string | null>(null);
   const [codeError, setCodeError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const returned = useRef(false);
+
+  // Back from the bank's page: the platform asks the PSP whether the challenge was completed.
+  useEffect(() => {
+    const waiting = sessionStorage.getItem(CHALLENGE_KEY);
+    const params = new URLSearchParams(location.search);
+    if (!waiting || !params.has('redirect_status') || returned.current) return;
+    returned.current = true;
+    sessionStorage.removeItem(CHALLENGE_KEY);
+    history.replaceState(history.state, '', returnUrlOf(location.href));
+    setBusy(true);
+    call<PaymentMethod>('POST', `/v1/payment-methods/${encodeURIComponent(waiting)}/confirm`, { body: {} })
+      .then((card) => onSaved(card))
+      .catch((err) =>
+        setCardError(
+          err instanceof ApiError && err.status === 422 ? t('threeDsNotCompleted') : errorText(err),
+        ),
+      )
+      .finally(() => setBusy(false));
+  }, []); // once, on the return
 
   async function save(e: FormEvent) {
     e.preventDefault();
@@ -32,9 +80,16 @@ export function CardForm({ onSaved }: { onSaved: (card: PaymentMethod) => void }
     setCardError(null);
     try {
       const res = await callWithStatus<PaymentMethod>('POST', '/v1/payment-methods', {
-        body: { token },
+        body: { token, returnUrl: returnUrlOf(location.href) },
         idempotencyKey: newIdempotencyKey(),
       });
+      const challenge = res.body.challenge;
+      if (res.body.status === 'requires_action' && challenge?.kind === 'redirect' && challenge.redirectUrl) {
+        sessionStorage.setItem(CHALLENGE_KEY, res.body.id);
+        onLeaving?.();
+        location.assign(challenge.redirectUrl);
+        return;
+      }
       if (res.body.status === 'requires_action') setPending(res.body);
       else onSaved(res.body);
     } catch (err) {
@@ -101,11 +156,20 @@ export function CardForm({ onSaved }: { onSaved: (card: PaymentMethod) => void }
           aria-invalid={cardError ? true : undefined}
           aria-describedby={`${id}-hint${cardError ? ` ${id}-error` : ''}`}
         >
-          {TEST_CARDS.map(([value, key]) => (
-            <option key={value} value={value}>
-              {t(key)}
-            </option>
-          ))}
+          <optgroup label={t('sandboxCards')}>
+            {TEST_CARDS.map(([value, key]) => (
+              <option key={value} value={value}>
+                {t(key)}
+              </option>
+            ))}
+          </optgroup>
+          <optgroup label={t('stripeTestCards')}>
+            {STRIPE_TEST_CARDS.map(([value, key]) => (
+              <option key={value} value={value}>
+                {t(key)} (Stripe)
+              </option>
+            ))}
+          </optgroup>
         </select>
         {cardError && (
           <p className="error" id={`${id}-error`} role="alert">

@@ -22,14 +22,25 @@ export const PAYMENT_SUBJECTS = {
    * it ends an agreement as unpaid, since the charge's event may still be on its way.
    */
   settledCharge: 'payment.charges.settled',
-  /** A PSP notification as received by the gateway: the raw body and its `psp-signature`. */
+  /**
+   * A PSP notification as received by the gateway: the raw body and its signature header
+   * (`psp-signature` of the sandbox, `stripe-signature` of Stripe, told by `scheme`).
+   */
   pspWebhook: 'payment.psp.webhook',
 } as const;
 
-export const addPaymentMethodSchema = z.object({ token: z.string().min(1).max(200) });
+export const addPaymentMethodSchema = z.object({
+  token: z.string().min(1).max(200),
+  /**
+   * Where a redirect-type 3-D Secure challenge sends the card holder back to (the portal's purchase):
+   * https on one of the operator's hosts (http on a loopback host in development).
+   */
+  returnUrl: z.url().max(2000).optional(),
+});
 export const confirmPaymentMethodSchema = z.object({
   paymentMethodId: z.string().min(1).max(100),
-  code: z.string().min(1).max(20),
+  /** The one-time code of an `otp` challenge; none after a `redirect` challenge (the PSP is asked). */
+  code: z.string().min(1).max(20).optional(),
 });
 export const getPaymentMethodSchema = z.object({ paymentMethodId: z.string().min(1).max(100) });
 export const removePaymentMethodSchema = getPaymentMethodSchema;
@@ -57,7 +68,9 @@ export interface RenewalRun {
 }
 export const pspWebhookSchema = z.object({
   payload: z.string().max(64 * 1024),
-  signature: z.string().max(200),
+  signature: z.string().max(1000),
+  /** Whose signing scheme: the sandbox's (`psp-signature`, the default) or Stripe's (`stripe-signature`). */
+  scheme: z.enum(['sandbox', 'stripe']).default('sandbox'),
 });
 /** The sandbox PSP's notification (a real PSP's adapter maps its own format to this). */
 export const pspNotificationSchema = z.object({

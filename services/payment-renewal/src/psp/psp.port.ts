@@ -20,7 +20,16 @@ export interface ChargeResult {
 }
 
 export interface PspPort {
-  addCard(input: { token: string; operatorAccount: string }): Promise<CardAdded>;
+  /**
+   * `provider`: the operator's `psp.provider` (a router picks the adapter by it); `returnUrl`: where a
+   * redirect-type 3-D Secure challenge sends the card holder back to (the portal's purchase).
+   */
+  addCard(input: {
+    token: string;
+    operatorAccount: string;
+    provider?: string;
+    returnUrl?: string;
+  }): Promise<CardAdded>;
   confirmCard(input: { pspRef: string; challengeId: string; code: string }): Promise<'active' | 'wrong_code'>;
   /** Charges once per idempotency key: a repeat returns the first result and moves no money. */
   charge(input: {

@@ -41,6 +41,27 @@ export function PurchasePage(props: {
 
 const FORM_FIELDS = ['vehicles', 'startDate', 'employeeNumber', 'terms'];
 
+/** What was typed, kept while the card holder is on the bank's 3-D Secure page (same tab, this session). */
+const DRAFT_KEY = 'portal.purchaseDraft';
+interface Draft {
+  productId: string;
+  plates: string[];
+  startDate: string;
+  employeeNumber: string;
+  accepted: boolean;
+}
+function takeDraft(productId: string): Draft | null {
+  const raw = sessionStorage.getItem(DRAFT_KEY);
+  if (!raw) return null;
+  sessionStorage.removeItem(DRAFT_KEY);
+  try {
+    const draft = JSON.parse(raw) as Draft;
+    return draft.productId === productId ? draft : null;
+  } catch {
+    return null;
+  }
+}
+
 function Purchase({ state, product, location, terms }: { state: AppState } & PurchaseData) {
   const { t, lang } = useI18n();
   const errorText = useErrorText();
@@ -48,12 +69,16 @@ function Purchase({ state, product, location, terms }: { state: AppState } & Pur
   const [choice] = useState(() =>
     startChoice(product.startPolicy, new Date(), location?.timeZone ?? 'Europe/Oslo'),
   );
-  const [step, setStep] = useState<'form' | 'confirm'>('form');
-  const [plates, setPlates] = useState<string[]>([]);
+  // Back from the bank's page: the purchase goes on where it was, at the summary.
+  const [draft] = useState(() => takeDraft(product.id));
+  const [step, setStep] = useState<'form' | 'confirm'>(draft ? 'confirm' : 'form');
+  const [plates, setPlates] = useState<string[]>(draft?.plates ?? []);
   const [typed, setTyped] = useState('');
-  const [startDate, setStartDate] = useState(choice.kind === 'chosen' ? choice.suggested : '');
-  const [employeeNumber, setEmployeeNumber] = useState('');
-  const [accepted, setAccepted] = useState(false);
+  const [startDate, setStartDate] = useState(
+    draft?.startDate ?? (choice.kind === 'chosen' ? choice.suggested : ''),
+  );
+  const [employeeNumber, setEmployeeNumber] = useState(draft?.employeeNumber ?? '');
+  const [accepted, setAccepted] = useState(draft?.accepted ?? false);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [general, setGeneral] = useState<string | null>(null);
   const [cardId, setCardId] = useState<string | null>(null);
@@ -192,7 +217,16 @@ function Purchase({ state, product, location, terms }: { state: AppState } & Pur
         </Loaded>
         <details className="add-card" open={!cards.data?.length}>
           <summary>{t('addCard')}</summary>
-          <CardForm onSaved={() => cards.reload()} />
+          <CardForm
+            onSaved={(card) => {
+              if (card.status === 'active') setCardId(card.id);
+              cards.reload();
+            }}
+            onLeaving={() => {
+              const kept: Draft = { productId: product.id, plates, startDate, employeeNumber, accepted };
+              sessionStorage.setItem(DRAFT_KEY, JSON.stringify(kept));
+            }}
+          />
         </details>
         <Message kind="error">{general}</Message>
         {pending && <Message kind="info">{t('paymentPending')}</Message>}

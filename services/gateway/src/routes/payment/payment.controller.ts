@@ -20,7 +20,8 @@ import { withCursor } from '../lists.js';
 import { listOf, paymentMethodResponse, receiptResponse } from '@parking/contracts/responses';
 
 const tag = 'Payment methods';
-const confirmBody = z.object({ code: z.string().min(1).max(20) });
+// `code` answers an `otp` challenge; after a `redirect` challenge the body is empty (the PSP is asked).
+const confirmBody = z.object({ code: z.string().min(1).max(20).optional() });
 const id = z.string().min(1).max(100);
 
 @Controller('v1')
@@ -77,7 +78,7 @@ export class PaymentController {
     parseOrThrow(id, paymentMethodId, 'id');
     const method = await this.deps.rpc.request<PaymentMethod>(
       PAYMENT_SUBJECTS.confirmMethod,
-      { paymentMethodId, code },
+      { paymentMethodId, ...(code === undefined ? {} : { code }) },
       ctx,
     );
     return reply.status(200).send(method);

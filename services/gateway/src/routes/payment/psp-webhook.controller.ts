@@ -1,7 +1,8 @@
-// The PSP's signed notifications. The payment service checks the HMAC over the body with its secret:
-// over the raw bytes where the app keeps them (`rawBody`), else over the body as parsed and written
-// back, which is byte-identical for the sandbox's compact JSON.
-import { Body, Controller, Headers, HttpCode, Inject, Post, Req } from '@nestjs/common';
+// The PSP's signed notifications. The payment service checks the signature over the raw bytes of the
+// body, as the PSP sent them (the app keeps them: `rawBody`), never over JSON parsed and written back —
+// a real PSP's whitespace, key order or escapes would not survive that. The sandbox signs in
+// `psp-signature`, Stripe in `stripe-signature` (its own scheme: timestamp and HMAC).
+import { Controller, Headers, HttpCode, Inject, Post, Req } from '@nestjs/common';
 import { AppError, type RequestContext } from '@parking/contracts';
 import { PAYMENT_SUBJECTS } from '@parking/contracts/payment';
 import type { FastifyRequest } from 'fastify';
@@ -23,21 +24,26 @@ export class PspWebhookController {
     tag: 'Payment methods',
     response: webhookReceivedResponse,
     errors: { 401: 'Bad signature' },
-    summary: "The PSP's signed notifications (psp-signature: HMAC-SHA256)",
+    summary: "The PSP's signed notifications (psp-signature: HMAC-SHA256; or Stripe's stripe-signature)",
   })
   async receive(
     @Req() req: FastifyRequest & { rawBody?: Buffer },
-    @Body() body: unknown,
-    @Headers('psp-signature') signature: string | undefined,
+    @Headers('psp-signature') pspSignature: string | undefined,
+    @Headers('stripe-signature') stripeSignature: string | undefined,
     @Ctx() ctx: RequestContext,
   ) {
+    const signature = stripeSignature ?? pspSignature;
     if (!signature)
       throw new AppError('VALIDATION', 'The psp-signature header is missing', {
         fields: [{ path: 'psp-signature', message: 'required' }],
       });
-    const payload =
-      req.rawBody?.toString('utf8') ?? (typeof body === 'string' ? body : JSON.stringify(body ?? null));
-    await this.deps.rpc.request(PAYMENT_SUBJECTS.pspWebhook, { payload, signature }, ctx);
+    if (!req.rawBody)
+      throw new AppError('VALIDATION', 'The notification has no JSON body', {
+        fields: [{ path: 'body', message: 'a JSON body is required' }],
+      });
+    const payload = req.rawBody.toString('utf8');
+    const scheme = stripeSignature ? 'stripe' : 'sandbox';
+    await this.deps.rpc.request(PAYMENT_SUBJECTS.pspWebhook, { payload, signature, scheme }, ctx);
     return { received: true };
   }
 }

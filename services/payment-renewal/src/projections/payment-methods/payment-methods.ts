@@ -11,6 +11,7 @@ import {
   type PaymentMethod,
 } from '@parking/contracts/payment';
 import type { Deps } from '../../deps.js';
+import { STRIPE_REF } from '../../psp/stripe-refs.js';
 
 interface Row {
   id: string;
@@ -33,7 +34,11 @@ function toView(row: Row): PaymentMethod {
     status: row.status,
   };
   if (row.status === 'requires_action' && row.challenge_id) {
-    view.challenge = { challengeId: row.challenge_id, kind: 'otp' };
+    // Stripe's challenges are the issuer's page, reached by redirect; the sandbox's a code by SMS.
+    view.challenge = {
+      challengeId: row.challenge_id,
+      kind: row.psp_ref.startsWith(STRIPE_REF) ? 'redirect' : 'otp',
+    };
   }
   return view;
 }
@@ -50,9 +55,24 @@ export async function addPaymentMethod(
   ctx: RequestContext,
 ): Promise<PaymentMethod> {
   const userId = customer(ctx);
-  const { token } = parseOrThrow(addPaymentMethodSchema, input);
+  const { token, returnUrl } = parseOrThrow(addPaymentMethodSchema, input);
   const operator = await deps.operators.get(ctx.operatorId);
-  const added = await deps.psp.addCard({ token, operatorAccount: operator?.psp.account ?? 'sandbox' });
+  // Checked where it is used: the sandbox never redirects, so a portal served elsewhere still works there.
+  if (
+    returnUrl &&
+    operator &&
+    operator.psp.provider !== 'sandbox' &&
+    !returnUrlAllowed(returnUrl, operator.hosts)
+  )
+    throw new AppError('VALIDATION', "The return URL is not on the operator's portal", {
+      fields: [{ path: 'returnUrl', message: "https on one of the operator's hosts" }],
+    });
+  const added = await deps.psp.addCard({
+    token,
+    operatorAccount: operator?.psp.account ?? 'sandbox',
+    provider: operator?.psp.provider ?? 'sandbox',
+    ...(returnUrl ? { returnUrl } : {}),
+  });
   if (added.status === 'declined') throw new AppError('PAYMENT_DECLINED', 'The card was declined');
   const id = randomUUID();
   const { rows } = await deps.pool.query(
@@ -79,7 +99,28 @@ export async function addPaymentMethod(
       ctx,
     );
   }
-  return toView(rows[0]);
+  const view = toView(rows[0]);
+  // The issuer's page is shown once, right after adding (it is not kept).
+  if (view.challenge && added.challenge?.redirectUrl)
+    view.challenge.redirectUrl = added.challenge.redirectUrl;
+  return view;
+}
+
+/**
+ * Where a 3-D Secure redirect may send the card holder back to: the operator's own portal (https on one
+ * of its hosts), or a loopback host in development — never elsewhere (no open redirect through the PSP).
+ */
+export function returnUrlAllowed(returnUrl: string, hosts: string[]): boolean {
+  let url: URL;
+  try {
+    url = new URL(returnUrl);
+  } catch {
+    return false;
+  }
+  const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+  if (url.username || url.password) return false;
+  if (loopback) return url.protocol === 'http:' || url.protocol === 'https:';
+  return url.protocol === 'https:' && hosts.some((h) => h.toLowerCase() === url.hostname.toLowerCase());
 }
 
 export async function confirmPaymentMethod(
@@ -92,11 +133,21 @@ export async function confirmPaymentMethod(
   const row = await findRow(deps, ctx.operatorId, userId, paymentMethodId);
   if (!row) throw new AppError('NOT_FOUND', 'payment method not found');
   if (row.status === 'active') return toView(row);
+  const kind = toView(row).challenge?.kind;
+  if (kind !== 'redirect' && !code)
+    throw new AppError('VALIDATION', 'The verification code is required', {
+      fields: [{ path: 'code', message: 'required' }],
+    });
   const result = await deps.psp.confirmCard({
     pspRef: row.psp_ref,
     challengeId: row.challenge_id ?? '',
-    code,
+    code: code ?? '',
   });
+  if (result === 'wrong_code' && kind === 'redirect') {
+    throw new AppError('RULE_VIOLATED', 'The card holder has not completed the 3-D Secure challenge', {
+      fields: [{ path: 'code', message: '3-D Secure not completed' }],
+    });
+  }
   if (result === 'wrong_code') {
     throw new AppError('RULE_VIOLATED', 'The verification code is wrong', {
       fields: [{ path: 'code', message: 'wrong verification code' }],
