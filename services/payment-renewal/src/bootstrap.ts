@@ -62,7 +62,10 @@ export async function bootstrap(): Promise<void> {
     clock: systemClock,
     nc,
     health,
-    psp: new PspRouter({ sandbox: new SandboxPsp(pool), stripe }, config.PSP_PROVIDER),
+    psp: new PspRouter(
+      { sandbox: config.NODE_ENV === 'production' ? null : new SandboxPsp(pool), stripe },
+      config.PSP_PROVIDER,
+    ),
     stripe,
     operators: new OperatorDirectory(operatorsFromIdentity(rpc)),
   };

@@ -11,7 +11,9 @@ export type PspProvider = 'sandbox' | 'stripe';
 
 export class PspRouter implements PspPort {
   constructor(
-    private readonly adapters: { sandbox: PspPort; stripe: StripePsp | null },
+    /** `sandbox: null` in production: its test tokens must never buy a real permit, whatever an
+     * operator's `psp.provider` says. */
+    private readonly adapters: { sandbox: PspPort | null; stripe: StripePsp | null },
     private readonly defaultProvider: PspProvider = 'sandbox',
   ) {}
 
@@ -21,14 +23,20 @@ export class PspRouter implements PspPort {
     return this.adapters.stripe;
   }
 
+  private sandbox(): PspPort {
+    if (!this.adapters.sandbox)
+      throw new AppError('UNAVAILABLE', 'The sandbox PSP is not available in production');
+    return this.adapters.sandbox;
+  }
+
   private byRef(ref: string): PspPort {
-    return ref.startsWith(STRIPE_REF) ? this.stripe() : this.adapters.sandbox;
+    return ref.startsWith(STRIPE_REF) ? this.stripe() : this.sandbox();
   }
 
   addCard(input: { token: string; operatorAccount: string; provider?: string; returnUrl?: string }) {
     const provider =
       input.provider === 'sandbox' || input.provider === 'stripe' ? input.provider : this.defaultProvider;
-    return provider === 'stripe' ? this.stripe().addCard(input) : this.adapters.sandbox.addCard(input);
+    return provider === 'stripe' ? this.stripe().addCard(input) : this.sandbox().addCard(input);
   }
 
   confirmCard(input: { pspRef: string; challengeId: string; code: string }) {

@@ -27,6 +27,9 @@ function verified(secret: string, payload: string, signature: string): boolean {
 type Notification = z.output<typeof pspNotificationSchema>;
 
 function sandboxNotification(deps: Deps, payload: string, signature: string): Notification {
+  // No sandbox in production (bootstrap), so none of its notifications either, whatever the secret.
+  if (deps.config.NODE_ENV === 'production')
+    throw new AppError('UNAUTHENTICATED', 'The PSP signature does not match');
   if (!verified(deps.config.PSP_WEBHOOK_SECRET, payload, signature))
     throw new AppError('UNAUTHENTICATED', 'The PSP signature does not match');
   let body: unknown;
