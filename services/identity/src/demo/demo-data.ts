@@ -22,6 +22,8 @@ const fjord: Operator = {
   smsSender: 'FjordPark',
   psp: { provider: 'sandbox', account: 'sandbox-fjord' },
   sanction: { amount: { amount: 70000, currency: 'NOK' }, dueDays: 14 },
+  supportPhone: '+47 55 00 00 00',
+  supportEmail: 'kundeservice@fjord.localhost',
 };
 
 const STAFF: { phone: string; operatorId: string | null; role: OperatorRole | 'platform' }[] = [
@@ -38,6 +40,8 @@ export async function loadDemoData(deps: Pick<Deps, 'pool' | 'store' | 'config'>
     ...defaultOperator('demo'),
     smsSender: 'DemoPark',
     psp: { provider: 'sandbox', account: 'sandbox-demo' },
+    supportPhone: '+47 33 00 00 00',
+    supportEmail: 'kundeservice@demo.localhost',
   });
   await ensureOperator(pool, store, fjord);
   const system = { kind: 'system' as const, id: 'demo-data' };

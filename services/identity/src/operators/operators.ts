@@ -7,7 +7,10 @@ import {
   newOperatorSchema,
   operatorAdminsSchema,
   operatorPatchSchema,
+  operatorSupportSchema,
+  publicOperatorOf,
   type Operator,
+  type PublicOperator,
   type OperatorList,
 } from '@parking/contracts/identity';
 import { inTransaction, type EventMetadata, type PostgresEventStore } from '@parking/event-store';
@@ -138,6 +141,28 @@ export async function updateOperator(
     };
     await saveOperator(client, deps.store, operator, metadataOf(ctx, id), false);
     return operator;
+  });
+}
+
+/**
+ * An operator's own admins set its customer-service phone and e-mail (the platform can too, by PATCH
+ * on the operator). Only these two fields: everything else about an operator is the platform's.
+ */
+export async function setOperatorSupport(
+  deps: UserStoreDeps,
+  input: unknown,
+  ctx: RequestContext,
+): Promise<PublicOperator> {
+  requireRole(ctx, 'operator');
+  const patch = parseOrThrow(operatorSupportSchema, input);
+  return inTransaction(deps.pool, async (client) => {
+    const { rows } = await client.query('select body from operators where id = $1 for update', [
+      ctx.operatorId,
+    ]);
+    if (!rows[0]) throw new AppError('NOT_FOUND', 'No such operator');
+    const operator: Operator = { ...(rows[0].body as Operator), ...patch };
+    await saveOperator(client, deps.store, operator, metadataOf(ctx), false);
+    return publicOperatorOf(operator);
   });
 }
 

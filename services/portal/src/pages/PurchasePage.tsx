@@ -8,10 +8,12 @@ import { CardForm, CardLabel } from '../CardForm.js';
 import { useI18n, type MessageKey } from '../i18n.js';
 import { startChoice, startDateProblem } from '../logic/dates.js';
 import { formatMoney } from '../logic/money.js';
+import { vehicleLabel } from '../logic/plates.js';
 import { placeProblem, purchaseFieldOf } from '../logic/problems.js';
+import { ImportantInfo } from '../ImportantInfo.js';
 import { PlatesEditor } from '../PlatesEditor.js';
 import { navigate } from '../router.js';
-import type { Agreement, List, Location, PaymentMethod, Product, Receipt, Terms } from '../types.js';
+import type { Agreement, List, Location, PaymentMethod, Product, Receipt, Terms, Vehicle } from '../types.js';
 import { Field, Loaded, Message, PageTitle, formatDate, useErrorText, useLoad } from '../ui.js';
 import { ProductFacts } from './CataloguePages.js';
 
@@ -49,7 +51,7 @@ function Purchase({ state, product, location, terms }: { state: AppState } & Pur
     startChoice(product.startPolicy, new Date(), location?.timeZone ?? 'Europe/Oslo'),
   );
   const [step, setStep] = useState<'form' | 'confirm'>('form');
-  const [plates, setPlates] = useState<string[]>([]);
+  const [plates, setPlates] = useState<Vehicle[]>([]);
   const [typed, setTyped] = useState('');
   const [startDate, setStartDate] = useState(choice.kind === 'chosen' ? choice.suggested : '');
   const [employeeNumber, setEmployeeNumber] = useState('');
@@ -92,7 +94,7 @@ function Purchase({ state, product, location, terms }: { state: AppState } & Pur
       const res = await callWithStatus<Agreement>('POST', '/v1/agreements', {
         body: {
           productId: product.id,
-          vehicles: plates.map((plate) => ({ plate })),
+          vehicles: plates,
           ...(choice.kind === 'chosen' ? { startDate } : {}),
           ...(product.requiresEmployeeNumber ? { employeeNumber: employeeNumber.trim() } : {}),
           acceptedTermsId: terms.id,
@@ -140,7 +142,7 @@ function Purchase({ state, product, location, terms }: { state: AppState } & Pur
     const summary: [MessageKey, string][] = [
       ['seller', `${state.operator.name} (${t('orgNo')} ${state.operator.organisationNumber})`],
       ['product', product.name],
-      ['vehicles', plates.join(', ')],
+      ['vehicles', plates.map(vehicleLabel).join(', ')],
       ['starts', choice.kind === 'chosen' ? formatDate(startDate, lang, false) : t('atPurchase')],
       ...(product.requiresEmployeeNumber ? [['employeeNumber', employeeNumber] as [MessageKey, string]] : []),
       ['price', formatMoney(product.price, lang)],
@@ -216,10 +218,11 @@ function Purchase({ state, product, location, terms }: { state: AppState } & Pur
         <ProductFacts product={product} />
         <p className="description">{product.description}</p>
       </section>
+      <ImportantInfo operator={state.operator} />
       <form onSubmit={toConfirm} noValidate>
         <PlatesEditor
-          plates={plates}
-          onPlates={setPlates}
+          vehicles={plates}
+          onVehicles={setPlates}
           typed={typed}
           onTyped={setTyped}
           max={product.maxVehicles}
