@@ -52,7 +52,8 @@ describe("the operator's console and the customer portal's new pieces", () => {
       for (const location of (await api.get(`/v1/cities/${city.id}/locations`)).body.items) {
         places[location.name] = { cityId: city.id, locationId: location.id };
         for (const z of location.zones) zones[z.name] = z;
-        for (const p of (await api.get(`/v1/locations/${location.id}/products`)).body.items) products[p.name] = p;
+        for (const p of (await api.get(`/v1/locations/${location.id}/products`)).body.items)
+          products[p.name] = p;
       }
     }
   }, 180_000);
@@ -125,50 +126,57 @@ describe("the operator's console and the customer portal's new pieces", () => {
     return seen.body.violation;
   }
 
-  it.each(SIZES)('shows an operator every console page at %s px, from the «Administrasjon» link', async (size, viewport) => {
-    const context = await newContext(browser, viewport);
-    const pageErrors = watchPageErrors(context);
-    const page = await context.newPage();
-    const shot = screenshots(`console-operator-${size}`);
+  it.each(SIZES)(
+    'shows an operator every console page at %s px, from the «Administrasjon» link',
+    async (size, viewport) => {
+      const context = await newContext(browser, viewport);
+      const pageErrors = watchPageErrors(context);
+      const page = await context.newPage();
+      const shot = screenshots(`console-operator-${size}`);
 
-    // Signed out, #/admin asks for the login and comes back to the console's first page.
-    await signInAt(page, '/admin', OPERATOR);
-    await h1(page, 'Avtaler');
-    expect(page.url()).toContain('#/admin/agreements');
-    await page.getByRole('navigation', { name: 'Meny' }).getByRole('link', { name: 'Administrasjon' }).waitFor();
+      // Signed out, #/admin asks for the login and comes back to the console's first page.
+      await signInAt(page, '/admin', OPERATOR);
+      await h1(page, 'Avtaler');
+      expect(page.url()).toContain('#/admin/agreements');
+      await page
+        .getByRole('navigation', { name: 'Meny' })
+        .getByRole('link', { name: 'Administrasjon' })
+        .waitFor();
 
-    const pages: [string, (p: Page) => Promise<void>][] = [
-      ['Avtaler', (p) => p.getByLabel('Kjennemerke').waitFor()],
-      ['Produkter', (p) => p.getByRole('heading', { name: 'Ansatt måned' }).waitFor()],
-      ['Kvitteringer', (p) => p.getByRole('button', { name: 'Last ned CSV (regnskap)' }).waitFor()],
-      ['Enheter', (p) => p.getByText('demo-camera').waitFor()],
-      ['Brukere og roller', (p) => p.getByRole('heading', { name: 'Kundeservice' }).waitFor()],
-      ['Kontrollsanksjoner', (p) => p.getByRole('heading', { name: 'Overtredelser' }).waitFor()],
-    ];
-    for (const [name, loaded] of pages) {
-      await consoleNav(page).getByRole('link', { name }).click();
-      await h1(page, name);
-      await loaded(page);
-      await shot(page, name.toLowerCase().replace(/\W+/g, '-'));
+      const pages: [string, (p: Page) => Promise<void>][] = [
+        ['Avtaler', (p) => p.getByLabel('Kjennemerke').waitFor()],
+        ['Produkter', (p) => p.getByRole('heading', { name: 'Ansatt måned' }).waitFor()],
+        ['Kvitteringer', (p) => p.getByRole('button', { name: 'Last ned CSV (regnskap)' }).waitFor()],
+        ['Enheter', (p) => p.getByText('demo-camera').waitFor()],
+        ['Brukere og roller', (p) => p.getByRole('heading', { name: 'Kundeservice' }).waitFor()],
+        ['Kontrollsanksjoner', (p) => p.getByRole('heading', { name: 'Overtredelser' }).waitFor()],
+      ];
+      for (const [name, loaded] of pages) {
+        await consoleNav(page).getByRole('link', { name }).click();
+        await h1(page, name);
+        await loaded(page);
+        await shot(page, name.toLowerCase().replace(/\W+/g, '-'));
+        await expectAccessible(page);
+        await expectNoSidewaysScroll(page);
+      }
+      // Receipts of the period, shown.
+      await consoleNav(page).getByRole('link', { name: 'Kvitteringer' }).click();
+      await page.getByRole('button', { name: 'Vis' }).click();
+      await page.locator('table.admin-table, [role=status]').first().waitFor();
       await expectAccessible(page);
-      await expectNoSidewaysScroll(page);
-    }
-    // Receipts of the period, shown.
-    await consoleNav(page).getByRole('link', { name: 'Kvitteringer' }).click();
-    await page.getByRole('button', { name: 'Vis' }).click();
-    await page.locator('table.admin-table, [role=status]').first().waitFor();
-    await expectAccessible(page);
 
-    // English on the switch.
-    await page.getByRole('button', { name: /^English/ }).click();
-    await h1(page, 'Receipts');
-    await consoleNav(page, 'Administration').getByRole('link', { name: 'Sanctions' }).click();
-    await h1(page, 'Sanctions');
-    await shot(page, 'sanctions-en');
-    await expectAccessible(page);
-    expect(pageErrors).toEqual([]);
-    await context.close();
-  }, 180_000);
+      // English on the switch.
+      await page.getByRole('button', { name: /^English/ }).click();
+      await h1(page, 'Receipts');
+      await consoleNav(page, 'Administration').getByRole('link', { name: 'Sanctions' }).click();
+      await h1(page, 'Sanctions');
+      await shot(page, 'sanctions-en');
+      await expectAccessible(page);
+      expect(pageErrors).toEqual([]);
+      await context.close();
+    },
+    180_000,
+  );
 
   it("runs an operator's day: an agreement by plate, a price, a staff list, a camera, a sanction, the support contacts", async () => {
     const { api } = env;
@@ -208,7 +216,9 @@ describe("the operator's console and the customer portal's new pieces", () => {
     await yearly.getByText('Endre pris').click();
     await yearly.getByLabel('Ny pris (kr inkl. mva.)').fill('12 500');
     await yearly.getByRole('button', { name: 'Lagre' }).click();
-    await yearly.getByText(/Prisen er endret\. Nye kjøp betaler kr\s12\s500 fra nå; fornyelser fra/).waitFor();
+    await yearly
+      .getByText(/Prisen er endret\. Nye kjøp betaler kr\s12\s500 fra nå; fornyelser fra/)
+      .waitFor();
     const repriced = await api.get(`/v1/products/${products['Ansatt år'].id}`);
     expect(repriced.body.price).toEqual({ amount: 1_250_000, currency: 'NOK' });
     await shot(page, 'price-changed');
@@ -319,55 +329,60 @@ describe("the operator's console and the customer portal's new pieces", () => {
     expect(before.status).toBe(200);
     const [a, b] = await Promise.all([upload(['A1', 'A2', 'A3']), upload(['B1', 'B2'])]);
     expect([a.status, b.status]).toEqual([200, 200]);
-    const aFirst =
-      a.body.added === 3 && a.body.removed === 4 && b.body.added === 2 && b.body.removed === 3;
-    const bFirst =
-      b.body.added === 2 && b.body.removed === 4 && a.body.added === 3 && a.body.removed === 2;
+    const aFirst = a.body.added === 3 && a.body.removed === 4 && b.body.added === 2 && b.body.removed === 3;
+    const bFirst = b.body.added === 2 && b.body.removed === 4 && a.body.added === 3 && a.body.removed === 2;
     expect({ a: a.body, b: b.body, serialised: aFirst || bFirst }).toMatchObject({ serialised: true });
     // What the last one left is the list.
     const last = aFirst ? ['B1', 'B2'] : ['A1', 'A2', 'A3'];
     expect((await upload(last)).body).toMatchObject({ added: 0, removed: 0, unchanged: last.length });
   });
 
-  it.each(SIZES)('lets an officer issue a sanction at %s px, and refuses the operator pages', async (size, viewport) => {
-    const { api } = env;
-    const stranger = randomPlate('OF');
-    await violation(stranger);
-    const context = await newContext(browser, viewport);
-    const pageErrors = watchPageErrors(context);
-    const page = await context.newPage();
-    const shot = screenshots(`console-officer-${size}`);
+  it.each(SIZES)(
+    'lets an officer issue a sanction at %s px, and refuses the operator pages',
+    async (size, viewport) => {
+      const { api } = env;
+      const stranger = randomPlate('OF');
+      await violation(stranger);
+      const context = await newContext(browser, viewport);
+      const pageErrors = watchPageErrors(context);
+      const page = await context.newPage();
+      const shot = screenshots(`console-officer-${size}`);
 
-    await signInAt(page, '/admin', OFFICER);
-    await h1(page, 'Kontrollsanksjoner');
-    await expect(consoleNav(page).getByRole('link').allTextContents()).resolves.toEqual(['Kontrollsanksjoner']);
-    await page.getByRole('button', { name: `Ilegg kontrollsanksjon – ${stranger}` }).click();
-    await page.getByText(/^Kontrollsanksjon nr\. \d+ er ilagt\.$/).waitFor();
-    const sanctions = await api.get('/v1/enforcement/sanctions', officer);
-    expect(sanctions.body.items.filter((s: any) => s.plate === stranger)).toMatchObject([
-      { status: 'issued', amount: { amount: 60000, currency: 'NOK' } },
-    ]);
-    await shot(page, 'issued');
-    await expectAccessible(page);
-    await expectNoSidewaysScroll(page);
-
-    // The operator's pages: a refusal, and none of their data.
-    for (const [path, title] of [
-      ['/admin/products', 'Produkter'],
-      ['/admin/agreements', 'Avtaler'],
-      ['/admin/devices', 'Enheter'],
-    ]) {
-      await page.goto(`${env.portal.url}/#${path}`);
-      await h1(page, title);
-      await page.getByText('Denne siden er for operatørens administratorer.', { exact: false }).waitFor();
-      const text = await page.locator('main').textContent();
-      for (const secret of ['Ansatt måned', 'demo-camera', 'Kjennemerke']) expect(text).not.toContain(secret);
-      await shot(page, `refused-${title.toLowerCase()}`);
+      await signInAt(page, '/admin', OFFICER);
+      await h1(page, 'Kontrollsanksjoner');
+      await expect(consoleNav(page).getByRole('link').allTextContents()).resolves.toEqual([
+        'Kontrollsanksjoner',
+      ]);
+      await page.getByRole('button', { name: `Ilegg kontrollsanksjon – ${stranger}` }).click();
+      await page.getByText(/^Kontrollsanksjon nr\. \d+ er ilagt\.$/).waitFor();
+      const sanctions = await api.get('/v1/enforcement/sanctions', officer);
+      expect(sanctions.body.items.filter((s: any) => s.plate === stranger)).toMatchObject([
+        { status: 'issued', amount: { amount: 60000, currency: 'NOK' } },
+      ]);
+      await shot(page, 'issued');
       await expectAccessible(page);
-    }
-    expect(pageErrors).toEqual([]);
-    await context.close();
-  }, 180_000);
+      await expectNoSidewaysScroll(page);
+
+      // The operator's pages: a refusal, and none of their data.
+      for (const [path, title] of [
+        ['/admin/products', 'Produkter'],
+        ['/admin/agreements', 'Avtaler'],
+        ['/admin/devices', 'Enheter'],
+      ]) {
+        await page.goto(`${env.portal.url}/#${path}`);
+        await h1(page, title);
+        await page.getByText('Denne siden er for operatørens administratorer.', { exact: false }).waitFor();
+        const text = await page.locator('main').textContent();
+        for (const secret of ['Ansatt måned', 'demo-camera', 'Kjennemerke'])
+          expect(text).not.toContain(secret);
+        await shot(page, `refused-${title.toLowerCase()}`);
+        await expectAccessible(page);
+      }
+      expect(pageErrors).toEqual([]);
+      await context.close();
+    },
+    180_000,
+  );
 
   it.each(SIZES)(
     'refuses the console to a customer at %s px (the login first, then a refusal) and shows no link to it',

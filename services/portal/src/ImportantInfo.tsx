@@ -30,7 +30,8 @@ export function SupportContacts({ operator }: { operator: Operator }) {
       {t('customerService')}:{' '}
       {operator.supportPhone && (
         <>
-          {t('phoneLabel')} <a href={`tel:${operator.supportPhone.replace(/[^+\d]/g, '')}`}>{operator.supportPhone}</a>
+          {t('phoneLabel')}{' '}
+          <a href={`tel:${operator.supportPhone.replace(/[^+\d]/g, '')}`}>{operator.supportPhone}</a>
         </>
       )}
       {operator.supportPhone && operator.supportEmail && ', '}

@@ -239,7 +239,8 @@ export const adminEn: Record<AdminMessageKey, string> = {
   publishTerms: 'Publish and use for the product',
   termsPublished: 'Version {v} is published and applies to new purchases.',
   staffList: 'Staff list',
-  staffListHint: 'A CSV file with one employee number per line (or in the first column). It replaces the old list.',
+  staffListHint:
+    'A CSV file with one employee number per line (or in the first column). It replaces the old list.',
   staffFile: 'File of employee numbers',
   upload: 'Upload',
   staffRead: 'Read {n} employee numbers from the file ({d} duplicates, {r} invalid lines).',
@@ -281,7 +282,7 @@ export const adminEn: Record<AdminMessageKey, string> = {
   saveRoles: 'Save roles',
   rolesSaved: "The roles are saved. They apply from the user's next sign-in.",
   supportContacts: 'Customer service',
-  supportHint: "Shown at the bottom of the portal and in text messages to customers.",
+  supportHint: 'Shown at the bottom of the portal and in text messages to customers.',
   supportPhone: 'Customer service phone',
   supportEmail: 'Customer service e-mail',
   violations: 'Violations',
@@ -316,7 +317,8 @@ export const adminEn: Record<AdminMessageKey, string> = {
   cardChangedRetry: 'The card is changed, and the payment was tried again with the new card.',
   noActiveCards: 'You have no card that can be used. Add a new card below.',
   country: 'Country',
-  countryHint: 'Norwegian plates: choose Norway. Foreign plates: choose the country the vehicle is registered in.',
+  countryHint:
+    'Norwegian plates: choose Norway. Foreign plates: choose the country the vehicle is registered in.',
   importantInfo: 'Important information',
   info_oneVehicle:
     'If the agreement has several active vehicles, only ONE of them may be parked at a time. If more are parked at once, you get a parking sanction.',

@@ -3,13 +3,19 @@
 import { describe, expect, it } from '@jest/globals';
 import { countrySchema, vehicleSchema } from '../common/plate.js';
 import { checkSchema } from '../enforcement/index.js';
-import { DEFAULT_VEHICLE_COUNTRY, VEHICLE_COUNTRIES, VEHICLE_COUNTRY_CODES, isVehicleCountry } from './index.js';
+import {
+  DEFAULT_VEHICLE_COUNTRY,
+  VEHICLE_COUNTRIES,
+  VEHICLE_COUNTRY_CODES,
+  isVehicleCountry,
+} from './index.js';
 
 describe('vehicle countries', () => {
   it('holds Norway as NO (the default) and the international codes of its neighbours', () => {
     expect(DEFAULT_VEHICLE_COUNTRY).toBe('NO');
     expect(VEHICLE_COUNTRY_CODES[0]).toBe('NO');
-    for (const code of ['S', 'DK', 'FIN', 'D', 'PL', 'LT', 'GB']) expect(VEHICLE_COUNTRY_CODES).toContain(code);
+    for (const code of ['S', 'DK', 'FIN', 'D', 'PL', 'LT', 'GB'])
+      expect(VEHICLE_COUNTRY_CODES).toContain(code);
   });
 
   it('names every code once, in both languages, in the 1–3 capital letters the API takes', () => {
@@ -34,7 +40,7 @@ describe('vehicle countries', () => {
     expect(vehicleSchema.safeParse({ plate: 'AB123', country: 'SE' }).success).toBe(false);
   });
 
-  it("is what the enforcement check takes in its query", () => {
+  it('is what the enforcement check takes in its query', () => {
     const base = { plate: 'AB123', zone: 'z1' };
     expect(checkSchema.safeParse({ ...base, country: 'dk' }).success).toBe(true);
     const refused = checkSchema.safeParse({ ...base, country: 'DE' });

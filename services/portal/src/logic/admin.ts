@@ -43,7 +43,11 @@ export function parseStaffCsv(text: string): StaffCsv {
   let duplicates = 0;
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   lines.forEach((raw, i) => {
-    const first = raw.split(/[;,\t]/)[0].trim().replace(/^"(.*)"$/, '$1').trim();
+    const first = raw
+      .split(/[;,\t]/)[0]
+      .trim()
+      .replace(/^"(.*)"$/, '$1')
+      .trim();
     if (!first) return;
     if (i === 0 && HEADER.test(first)) return;
     if (!EMPLOYEE_NUMBER.test(first)) {

@@ -1,5 +1,17 @@
 // An operator's admins: its people and their roles, and its devices (machine credentials).
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Put, Query } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Inject,
+  Param,
+  Patch,
+  Post,
+  Put,
+  Query,
+} from '@nestjs/common';
 import { parseOrThrow, type RequestContext } from '@parking/contracts';
 import {
   createDeviceSchema,

@@ -43,9 +43,7 @@ function AgreementSearch() {
       if (plate) query.set('plate', normalisePlate(plate));
       if (product) query.set('productId', product);
       if (phone.trim()) {
-        const users = await get<List<AdminUser>>(
-          `/v1/admin/users?phone=${encodeURIComponent(phone.trim())}`,
-        );
+        const users = await get<List<AdminUser>>(`/v1/admin/users?phone=${encodeURIComponent(phone.trim())}`);
         if (!users.items[0]) {
           setFound([]);
           setError(t('noSuchUser'));
@@ -108,7 +106,11 @@ function AgreementSearch() {
                     <td>
                       <a href={`#/admin/agreements/${a.id}`}>{a.product.name}</a>
                     </td>
-                    <td>{a.vehicles.map((v) => (v.country === 'NO' ? v.plate : `${v.plate} (${v.country})`)).join(', ')}</td>
+                    <td>
+                      {a.vehicles
+                        .map((v) => (v.country === 'NO' ? v.plate : `${v.plate} (${v.country})`))
+                        .join(', ')}
+                    </td>
                     <td>{t(`status_${a.status}`)}</td>
                     <td>{formatDate(a.validTo, lang)}</td>
                   </tr>
@@ -153,7 +155,9 @@ function AgreementDetail({ id }: { id: string }) {
     setReasonError(null);
     setBusy(true);
     try {
-      setDone(await post<Agreement>(`/v1/admin/agreements/${encodeURIComponent(id)}/terminate`, { reason, refund }));
+      setDone(
+        await post<Agreement>(`/v1/admin/agreements/${encodeURIComponent(id)}/terminate`, { reason, refund }),
+      );
       data.reload();
     } catch (err) {
       setError(problemText(err));
@@ -199,12 +203,24 @@ function AgreementDetail({ id }: { id: string }) {
               <section aria-labelledby="terminate" className="danger-zone">
                 <h2 id="terminate">{t('terminate')}</h2>
                 <form onSubmit={terminate} noValidate className="admin-form">
-                  <Field label={t('terminateReason')} value={reason} onChange={setReason} error={reasonError} maxLength={500} />
+                  <Field
+                    label={t('terminateReason')}
+                    value={reason}
+                    onChange={setReason}
+                    error={reasonError}
+                    maxLength={500}
+                  />
                   <fieldset className="field">
                     <legend>{t('refund')}</legend>
                     {(['none', 'pro_rata'] as const).map((r) => (
                       <label key={r} className="radio">
-                        <input type="radio" name="refund" value={r} checked={refund === r} onChange={() => setRefund(r)} />{' '}
+                        <input
+                          type="radio"
+                          name="refund"
+                          value={r}
+                          checked={refund === r}
+                          onChange={() => setRefund(r)}
+                        />{' '}
                         {t(`refund_${r}`)}
                       </label>
                     ))}

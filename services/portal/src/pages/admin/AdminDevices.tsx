@@ -9,7 +9,11 @@ import { Field, Loaded, Message, formatDate, useLoad } from '../../ui.js';
 import { AdminPageFrame, useProblemText } from './AdminShell.js';
 
 export function AdminDevicesPage({ state }: { state: AppState }) {
-  return <AdminPageFrame state={state} page="devices">{() => <Devices />}</AdminPageFrame>;
+  return (
+    <AdminPageFrame state={state} page="devices">
+      {() => <Devices />}
+    </AdminPageFrame>
+  );
 }
 
 /** Every zone of the operator, named with its car park. */
@@ -18,7 +22,9 @@ export async function loadZoneNames(): Promise<{ id: string; label: string }[]> 
   const locations = await Promise.all(
     cities.items.map((c) => get<List<Location>>(`/v1/cities/${c.id}/locations`)),
   );
-  return locations.flatMap((l) => l.items.flatMap((loc) => loc.zones.map((z) => ({ id: z.id, label: `${loc.name} – ${z.name}` }))));
+  return locations.flatMap((l) =>
+    l.items.flatMap((loc) => loc.zones.map((z) => ({ id: z.id, label: `${loc.name} – ${z.name}` }))),
+  );
 }
 
 function Devices() {
@@ -37,7 +43,9 @@ function Devices() {
     setError(null);
     setSecret(null);
     try {
-      setSecret(await post<CreatedDevice>('/v1/admin/devices', { name, ...(zoneIds.length ? { zoneIds } : {}) }));
+      setSecret(
+        await post<CreatedDevice>('/v1/admin/devices', { name, ...(zoneIds.length ? { zoneIds } : {}) }),
+      );
       setName('');
       setZoneIds([]);
       devices.reload();
@@ -105,7 +113,11 @@ function Devices() {
                       {d.revoked ? (
                         t('revoked')
                       ) : asking === d.id ? (
-                        <button type="button" className="button--danger small" onClick={() => act(() => del(`/v1/admin/devices/${d.id}`))}>
+                        <button
+                          type="button"
+                          className="button--danger small"
+                          onClick={() => act(() => del(`/v1/admin/devices/${d.id}`))}
+                        >
                           {t('confirmRevoke', { name: d.name })}
                         </button>
                       ) : (
@@ -116,7 +128,9 @@ function Devices() {
                             aria-label={`${t('rotate')}: ${d.name}`}
                             onClick={() =>
                               act(async () =>
-                                setSecret(await post<CreatedDevice>(`/v1/admin/devices/${d.id}/rotate-secret`)),
+                                setSecret(
+                                  await post<CreatedDevice>(`/v1/admin/devices/${d.id}/rotate-secret`),
+                                ),
                               )
                             }
                           >
@@ -150,7 +164,9 @@ function Devices() {
               <input
                 type="checkbox"
                 checked={zoneIds.includes(z.id)}
-                onChange={(e) => setZoneIds(e.target.checked ? [...zoneIds, z.id] : zoneIds.filter((x) => x !== z.id))}
+                onChange={(e) =>
+                  setZoneIds(e.target.checked ? [...zoneIds, z.id] : zoneIds.filter((x) => x !== z.id))
+                }
               />{' '}
               {z.label}
             </label>

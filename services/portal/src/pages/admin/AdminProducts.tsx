@@ -12,7 +12,11 @@ import { Field, Loaded, Message, formatDate, useLoad } from '../../ui.js';
 import { AdminPageFrame, useProblemText } from './AdminShell.js';
 
 export function AdminProductsPage({ state }: { state: AppState }) {
-  return <AdminPageFrame state={state} page="products">{() => <Catalogue />}</AdminPageFrame>;
+  return (
+    <AdminPageFrame state={state} page="products">
+      {() => <Catalogue />}
+    </AdminPageFrame>
+  );
 }
 
 interface Place {
@@ -182,7 +186,9 @@ function ProductCard({
       <h3 id={`product-${p.id}`}>{p.name}</h3>
       <p className="muted">
         {location?.name ?? p.locationId} · {formatMoney(p.price, lang)} {t('perPeriod')}{' '}
-        {p.period.count > 1 ? `${p.period.count} ${t(`periods_${p.period.unit}`)}` : t(`period_${p.period.unit}`)}{' '}
+        {p.period.count > 1
+          ? `${p.period.count} ${t(`periods_${p.period.unit}`)}`
+          : t(`period_${p.period.unit}`)}{' '}
         · {p.autoRenew ? t('autoRenews') : t('oneOff')} · {p.onSale ? t('onSale') : t('withdrawn')}
       </p>
       <PriceChange product={p} reload={reload} />
@@ -281,7 +287,9 @@ function TermsVersion({ product, reload }: { product: Product; reload: () => voi
       setError(problemText(err));
     }
   }
-  const summary = terms.data ? `${terms.data.title} – ${t('termsVersion', { v: terms.data.version })}` : t('terms');
+  const summary = terms.data
+    ? `${terms.data.title} – ${t('termsVersion', { v: terms.data.version })}`
+    : t('terms');
   return (
     <Section title={`${summary} – ${product.name}`} summary={summary}>
       {terms.data && <p className="terms-text">{terms.data.text}</p>}
@@ -318,7 +326,12 @@ function StaffListUpload({ product }: { product: Product }) {
     setRead(parsed);
     if (parsed.rejected.length)
       return setError(
-        t('staffRejected', { lines: parsed.rejected.slice(0, 5).map((r) => `${r.line}: «${r.text}»`).join(', ') }),
+        t('staffRejected', {
+          lines: parsed.rejected
+            .slice(0, 5)
+            .map((r) => `${r.line}: «${r.text}»`)
+            .join(', '),
+        }),
       );
     if (!parsed.numbers.length) return setError(t('staffEmpty'));
     setProgress(0);
@@ -425,7 +438,10 @@ function NewProduct({
   });
   const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
-  const set = <K extends keyof typeof f>(k: K) => (v: (typeof f)[K]) => setF((x) => ({ ...x, [k]: v }));
+  const set =
+    <K extends keyof typeof f>(k: K) =>
+    (v: (typeof f)[K]) =>
+      setF((x) => ({ ...x, [k]: v }));
   const location = locations.find((l) => l.id === f.locationId);
   const termsChoices = [...new Set(products.map((p) => p.termsId))];
 
@@ -487,7 +503,9 @@ function NewProduct({
                 type="checkbox"
                 checked={f.zoneIds.includes(z.id)}
                 onChange={(e) =>
-                  set('zoneIds')(e.target.checked ? [...f.zoneIds, z.id] : f.zoneIds.filter((x) => x !== z.id))
+                  set('zoneIds')(
+                    e.target.checked ? [...f.zoneIds, z.id] : f.zoneIds.filter((x) => x !== z.id),
+                  )
                 }
               />{' '}
               {z.name}
@@ -511,7 +529,12 @@ function NewProduct({
           <input type="checkbox" checked={f.autoRenew} onChange={(e) => set('autoRenew')(e.target.checked)} />{' '}
           {t('autoRenew')}
         </label>
-        <Field label={t('maxVehicles')} value={f.maxVehicles} onChange={set('maxVehicles')} inputMode="numeric" />
+        <Field
+          label={t('maxVehicles')}
+          value={f.maxVehicles}
+          onChange={set('maxVehicles')}
+          inputMode="numeric"
+        />
         <div className="field">
           <label htmlFor={ids.start}>{t('startPolicy')}</label>
           <select id={ids.start} value={f.startPolicy} onChange={(e) => set('startPolicy')(e.target.value)}>
@@ -544,7 +567,12 @@ function NewProduct({
             <Field label={t('termsTitle')} value={f.termsTitle} onChange={set('termsTitle')} />
             <div className="field">
               <label htmlFor={ids.termsText}>{t('termsText')}</label>
-              <textarea id={ids.termsText} value={f.termsText} onChange={(e) => set('termsText')(e.target.value)} rows={4} />
+              <textarea
+                id={ids.termsText}
+                value={f.termsText}
+                onChange={(e) => set('termsText')(e.target.value)}
+                rows={4}
+              />
             </div>
           </>
         )}

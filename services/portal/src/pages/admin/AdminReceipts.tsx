@@ -9,14 +9,19 @@ import { Field, Message, formatDate } from '../../ui.js';
 import { AdminPageFrame, useProblemText } from './AdminShell.js';
 
 export function AdminReceiptsPage({ state }: { state: AppState }) {
-  return <AdminPageFrame state={state} page="receipts">{() => <Receipts />}</AdminPageFrame>;
+  return (
+    <AdminPageFrame state={state} page="receipts">
+      {() => <Receipts />}
+    </AdminPageFrame>
+  );
 }
 
 const today = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Oslo' }).format(new Date());
 const firstOfMonth = () => `${today().slice(0, 8)}01`;
 /** A calendar day (the browser's own time zone) as the instant it starts: the API takes instants. */
 const startOf = (day: string) => new Date(`${day}T00:00:00`).toISOString();
-const endOf = (day: string) => new Date(new Date(`${day}T00:00:00`).getTime() + 24 * 3600 * 1000).toISOString();
+const endOf = (day: string) =>
+  new Date(new Date(`${day}T00:00:00`).getTime() + 24 * 3600 * 1000).toISOString();
 
 function Receipts() {
   const { t, lang } = useI18n();

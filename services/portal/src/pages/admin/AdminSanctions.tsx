@@ -13,11 +13,17 @@ import { AdminPageFrame, useProblemText } from './AdminShell.js';
 import { loadZoneNames } from './AdminDevices.js';
 
 export function AdminSanctionsPage({ state }: { state: AppState }) {
-  return <AdminPageFrame state={state} page="sanctions">{(roles) => <Sanctions roles={roles} />}</AdminPageFrame>;
+  return (
+    <AdminPageFrame state={state} page="sanctions">
+      {(roles) => <Sanctions roles={roles} />}
+    </AdminPageFrame>
+  );
 }
 
 const daysAgo = (n: number) =>
-  new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Oslo' }).format(new Date(Date.now() - n * 24 * 3600 * 1000));
+  new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Oslo' }).format(
+    new Date(Date.now() - n * 24 * 3600 * 1000),
+  );
 
 function Sanctions({ roles }: { roles: string[] }) {
   const { t, lang } = useI18n();
@@ -85,9 +91,10 @@ function Sanctions({ roles }: { roles: string[] }) {
                   {violations.map((v) => (
                     <li key={v.id} className="admin-card">
                       <p>
-                        <span className="plate">{v.plate}</span> {zoneLabel(v.zone)} · {formatDate(v.at, lang)} ·{' '}
-                        {t(`violation_${v.type}` as MessageKey)}
-                        {v.otherPlates.length > 0 && ` (${v.otherPlates.join(', ')})`} · {t(`status_${v.status}`)}
+                        <span className="plate">{v.plate}</span> {zoneLabel(v.zone)} ·{' '}
+                        {formatDate(v.at, lang)} · {t(`violation_${v.type}` as MessageKey)}
+                        {v.otherPlates.length > 0 && ` (${v.otherPlates.join(', ')})`} ·{' '}
+                        {t(`status_${v.status}`)}
                       </p>
                       {officer && v.status === 'open' && (
                         <form onSubmit={(e) => issue(v, e)} noValidate className="inline-form">
@@ -117,9 +124,12 @@ function Sanctions({ roles }: { roles: string[] }) {
                   {sanctions.map((s) => (
                     <li key={s.id} className="admin-card">
                       <p>
-                        <strong>{t('number')} {s.number}</strong> · <span className="plate">{s.plate}</span>{' '}
-                        {zoneLabel(s.zone)} · {formatMoney(s.amount, lang)} · {t('dueDate')}{' '}
-                        {formatDate(s.dueDate, lang, false)} · {t(`status_${s.status}`)}
+                        <strong>
+                          {t('number')} {s.number}
+                        </strong>{' '}
+                        · <span className="plate">{s.plate}</span> {zoneLabel(s.zone)} ·{' '}
+                        {formatMoney(s.amount, lang)} · {t('dueDate')} {formatDate(s.dueDate, lang, false)} ·{' '}
+                        {t(`status_${s.status}`)}
                         {s.note ? ` · ${s.note}` : ''}
                       </p>
                       {s.status === 'issued' && (
