@@ -137,7 +137,8 @@ export interface Device {
   id: string;
   clientId: string;
   name: string;
-  zoneIds: string[];
+  /** null (or empty): every zone of the operator. */
+  zoneIds: string[] | null;
   createdAt: string;
   revoked: boolean;
 }

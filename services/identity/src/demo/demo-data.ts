@@ -40,8 +40,6 @@ export async function loadDemoData(deps: Pick<Deps, 'pool' | 'store' | 'config'>
     ...defaultOperator('demo'),
     smsSender: 'DemoPark',
     psp: { provider: 'sandbox', account: 'sandbox-demo' },
-    supportPhone: '+47 33 00 00 00',
-    supportEmail: 'kundeservice@demo.localhost',
   });
   await ensureOperator(pool, store, fjord);
   const system = { kind: 'system' as const, id: 'demo-data' };

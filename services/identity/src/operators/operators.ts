@@ -220,5 +220,7 @@ export function defaultOperator(slug: string): Operator {
     smsSender: 'Parkering',
     psp: { provider: 'sandbox', account: `sandbox-${slug}` },
     sanction: { amount: { amount: 60000, currency: 'NOK' }, dueDays: 21 },
+    // The demo operator's customer service (the demo data's own words; a real one sets its own).
+    ...(demo ? { supportPhone: '+47 33 00 00 00', supportEmail: 'kundeservice@demo.localhost' } : {}),
   };
 }

@@ -125,15 +125,22 @@ function AgreementSearch() {
   );
 }
 
-function actorText(actor: AdminHistoryEntry['actor']): string {
-  if (!actor) return '–';
-  if (typeof actor === 'string') return actor;
-  return actor.id ? `${actor.kind} ${actor.id.slice(0, 8)}` : actor.kind;
+/** Who did it: a person (short id), a device, or a service by name. */
+function useActorText() {
+  const { t } = useI18n();
+  return (actor: AdminHistoryEntry['actor']): string => {
+    if (!actor) return '–';
+    if (typeof actor === 'string') return actor;
+    if (actor.kind === 'user') return `${t('actor_user')} ${actor.id?.slice(0, 8) ?? ''}`.trim();
+    if (actor.kind === 'device') return `${t('actor_device')} ${actor.id?.slice(0, 8) ?? ''}`.trim();
+    return actor.id ? `${t('actor_system')} (${actor.id})` : t('actor_system');
+  };
 }
 
 function AgreementDetail({ id }: { id: string }) {
   const { t, lang } = useI18n();
   const problemText = useProblemText();
+  const actorText = useActorText();
   const data = useLoad(async () => {
     const [agreement, history] = await Promise.all([
       get<Agreement>(`/v1/admin/agreements/${encodeURIComponent(id)}`),

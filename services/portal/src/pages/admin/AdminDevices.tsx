@@ -107,7 +107,7 @@ function Devices() {
                     <td>
                       <code>{d.clientId}</code>
                     </td>
-                    <td>{d.zoneIds.length ? d.zoneIds.map(zoneLabel).join(', ') : '–'}</td>
+                    <td>{d.zoneIds?.length ? d.zoneIds.map(zoneLabel).join(', ') : '–'}</td>
                     <td>{formatDate(d.createdAt, lang)}</td>
                     <td>
                       {d.revoked ? (
