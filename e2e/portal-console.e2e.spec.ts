@@ -259,7 +259,7 @@ describe("the operator's console and the customer portal's new pieces", () => {
     const shown = page.locator('.secret code');
     const [clientId, clientSecret] = [await shown.nth(0).textContent(), await shown.nth(1).textContent()];
     expect((await api.post('/v1/auth/token', { clientId, clientSecret })).status).toBe(200);
-    await page.getByRole('cell', { name: 'Kamera nord' }).waitFor();
+    await page.getByRole('cell', { name: 'Kamera nord', exact: true }).waitFor();
     await shot(page, 'camera');
     await expectAccessible(page);
     await page.getByRole('button', { name: 'Ny hemmelighet: Kamera nord' }).click();
@@ -489,7 +489,7 @@ describe("the operator's console and the customer portal's new pieces", () => {
       await expectAccessible(page);
 
       // The agreement's page: «Bytt kort» offered; a Swedish plate instead of the Norwegian one.
-      await page.getByRole('link', { name: 'Parkeringsavtale' }).click();
+      await page.getByRole('link', { name: 'Parkeringsavtale', exact: true }).click();
       await h1(page, 'Månedskort sentrum');
       await page.getByRole('link', { name: 'Bytt kort' }).waitFor();
       await page.getByRole('button', { name: `Fjern ${plate}` }).click();
