@@ -204,7 +204,12 @@ describe("the operator's console and the customer portal's new pieces", () => {
     await page.getByLabel('Forholdsmessig refusjon av ubrukt tid').check();
     await page.getByRole('button', { name: 'Avslutt avtalen' }).click();
     await page.getByText('Avtalen er avsluttet.').waitFor();
-    const ended = await api.get(`/v1/admin/agreements/${bought.id}`, operator);
+    // The answer was the agreement ended; the operator's read model follows a moment later.
+    const ended = await eventually(
+      () => api.get(`/v1/admin/agreements/${bought.id}`, operator),
+      (r) => r.body.status === 'ended',
+      15_000,
+    );
     expect(ended.body.status).toBe('ended');
     const history = await api.get(`/v1/admin/agreements/${bought.id}/history`, operator);
     expect(history.body.items.at(-1)).toMatchObject({ actor: { kind: 'user' } });
