@@ -51,7 +51,8 @@ function ChangeCard({
       const changed = await put<Agreement>(`/v1/agreements/${agreement.id}/payment-method`, {
         paymentMethodId: cardId,
       });
-      setAgreement(changed);
+      // The answer may be read before the change is projected: the card is the one just chosen.
+      setAgreement({ ...changed, paymentMethodId: cardId });
       const label = card ?? cards.find((c) => c.id === cardId);
       setDone(
         wasPastDue
