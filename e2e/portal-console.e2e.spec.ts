@@ -504,7 +504,12 @@ describe("the operator's console and the customer portal's new pieces", () => {
       await page.getByText('ABC123 (S)').waitFor();
       await page.getByRole('button', { name: 'Lagre kjøretøy' }).click();
       await page.getByText('Kjøretøyene er lagret.').waitFor();
-      const changed = await api.get(`/v1/agreements/${bought.id}`, who.token);
+      // The customer's read model follows the change's answer a moment later.
+      const changed = await eventually(
+        () => api.get(`/v1/agreements/${bought.id}`, who.token),
+        (r) => r.body.vehicles?.[0]?.plate === 'ABC123',
+        15_000,
+      );
       expect(changed.body.vehicles).toEqual([{ plate: 'ABC123', country: 'S' }]);
       await shot(page, 'foreign-plate');
       await expectAccessible(page);
