@@ -51,7 +51,7 @@ describe('agreements', () => {
     const monthly = products['Ansatt måned'];
     const body = {
       productId: monthly.id,
-      vehicles: [{ plate: 'ek 12345' }, { plate: 'AB-11111' }, { plate: 'CD 22222', country: 'SE' }],
+      vehicles: [{ plate: 'ek 12345' }, { plate: 'AB-11111' }, { plate: 'CD 22222', country: 's' }],
       startDate: osloToday(),
       employeeNumber: '10001',
       acceptedTermsId: monthly.termsId,
@@ -66,7 +66,7 @@ describe('agreements', () => {
       vehicles: [
         { plate: 'EK12345', country: 'NO' },
         { plate: 'AB11111', country: 'NO' },
-        { plate: 'CD22222', country: 'SE' },
+        { plate: 'CD22222', country: 'S' },
       ],
     });
     expect(bought.body.nextRenewalAt).not.toBeNull();

@@ -90,6 +90,12 @@ const MATRIX: Record<string, Row> = {
     path: '/v1/admin/products/:product/employees',
     body: {},
   },
+  'POST /v1/admin/products/{productId}/employees/upload': {
+    access: 'operator',
+    path: '/v1/admin/products/:product/employees/upload',
+    body: {},
+  },
+  'PATCH /v1/admin/operator': { access: 'operator', path: '/v1/admin/operator', body: {} },
 
   'POST /v1/platform/operators': { access: 'platform', path: '/v1/platform/operators', body: {} },
   'GET /v1/platform/operators': { access: 'platform', path: '/v1/platform/operators' },

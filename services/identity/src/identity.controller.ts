@@ -15,7 +15,13 @@ import { devSms, eraseMe, exportMe, me, notify, setPassword, updateProfile } fro
 import { listUsers, setRoles } from './commands/staff.js';
 import { deviceToken, login, logout, refresh, requestOtp, verifyOtp } from './commands/sessions.js';
 import { DEPS, type Deps } from './deps.js';
-import { createOperator, listOperators, setOperatorAdmins, updateOperator } from './operators/operators.js';
+import {
+  createOperator,
+  listOperators,
+  setOperatorAdmins,
+  setOperatorSupport,
+  updateOperator,
+} from './operators/operators.js';
 
 @Controller()
 @UseInterceptors(EnvelopeInterceptor)
@@ -145,6 +151,11 @@ export class IdentityController {
   @MessagePattern(IDENTITY_SUBJECTS.updateOperator)
   updateOperator(@Payload() data: unknown, @RpcContext() ctx: RequestContext) {
     return updateOperator(this.deps, data, ctx);
+  }
+
+  @MessagePattern(IDENTITY_SUBJECTS.setOperatorSupport)
+  setOperatorSupport(@Payload() data: unknown, @RpcContext() ctx: RequestContext) {
+    return setOperatorSupport(this.deps, data, ctx);
   }
 
   @MessagePattern(IDENTITY_SUBJECTS.setOperatorAdmins)

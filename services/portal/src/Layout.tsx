@@ -4,6 +4,8 @@ import { useEffect, useState, type ReactNode } from 'react';
 import type { AppState } from './App.js';
 import { logout } from './api.js';
 import { useI18n, type MessageKey } from './i18n.js';
+import { SupportContacts } from './ImportantInfo.js';
+import { isStaff } from './logic/admin.js';
 import { navigate } from './router.js';
 
 function useOnline() {
@@ -38,6 +40,7 @@ export function Layout({ state, path, children }: { state: AppState; path: strin
         ['/login', 'login'],
       ];
   if (state.me?.roles.includes('officer')) links.push(['/control', 'control']);
+  if (state.me && isStaff(state.me.roles)) links.push(['/admin', 'adminMenu']);
   const current = (href: string) => (href === '/' ? path === '/' : path.startsWith(href));
 
   return (
@@ -96,6 +99,12 @@ export function Layout({ state, path, children }: { state: AppState; path: strin
       </div>
       <footer className="foot">
         {state.operator.name} · {t('orgNo')} {state.operator.organisationNumber} · {state.operator.address}
+        {(state.operator.supportPhone || state.operator.supportEmail) && (
+          <>
+            <br />
+            <SupportContacts operator={state.operator} />
+          </>
+        )}
       </footer>
     </div>
   );

@@ -1,6 +1,7 @@
 // The portal's words: Norwegian bokmål (the guide's own words, «quoted» there) by default, English on
 // the switch. Both dictionaries have the same keys (the type says so).
 import { createContext, useContext } from 'react';
+import { adminEn, adminNb } from './i18n-admin.js';
 
 export type Lang = 'nb' | 'en';
 
@@ -217,6 +218,7 @@ const nb = {
   violation_multiple_vehicles_parked: 'flere kjøretøy parkert samtidig',
   observationNeedsNetwork: 'Observasjoner krever nett.',
   officersOnly: 'Denne siden er for parkeringsvakter.',
+  ...adminNb,
 };
 
 export type MessageKey = keyof typeof nb;
@@ -428,6 +430,7 @@ const en: Record<MessageKey, string> = {
   violation_multiple_vehicles_parked: 'several vehicles parked at once',
   observationNeedsNetwork: 'Observations need a network connection.',
   officersOnly: 'This page is for parking attendants.',
+  ...adminEn,
 };
 
 export const MESSAGES: Record<Lang, Record<MessageKey, string>> = { nb, en };

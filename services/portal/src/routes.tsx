@@ -2,7 +2,15 @@
 import { useEffect, type ReactNode } from 'react';
 import type { AppState } from './App.js';
 import { useI18n } from './i18n.js';
+import { AdminAgreementsPage } from './pages/admin/AdminAgreements.js';
+import { AdminDevicesPage } from './pages/admin/AdminDevices.js';
+import { AdminProductsPage } from './pages/admin/AdminProducts.js';
+import { AdminReceiptsPage } from './pages/admin/AdminReceipts.js';
+import { AdminSanctionsPage } from './pages/admin/AdminSanctions.js';
+import { AdminHome } from './pages/admin/AdminShell.js';
+import { AdminUsersPage } from './pages/admin/AdminUsers.js';
 import { AgreementPage } from './pages/AgreementPage.js';
+import { ChangeCardPage } from './pages/ChangeCardPage.js';
 import { CardsPage } from './pages/CardsPage.js';
 import { CitiesPage, LocationsPage, ProductsPage } from './pages/CataloguePages.js';
 import { ControlPage } from './pages/ControlPage.js';
@@ -75,10 +83,30 @@ export function routeTo(path: string, state: AppState, signedIn: boolean): React
       if (a === 'profile') return <WelcomeProfile state={state} />;
       break;
     case 'agreements':
-      if (a) return <AgreementPage id={a} />;
+      if (a && b === 'card') return <ChangeCardPage id={a} />;
+      if (a && !b) return <AgreementPage id={a} />;
       break;
     case 'receipts':
-      return a ? <ReceiptPage id={a} /> : <ReceiptsPage />;
+      return a ? <ReceiptPage id={a} operator={state.operator} /> : <ReceiptsPage />;
+    case 'admin':
+      // The console («Administrasjon»); each page checks the role itself and refuses the others.
+      switch (a) {
+        case undefined:
+          return <AdminHome state={state} />;
+        case 'agreements':
+          return <AdminAgreementsPage state={state} id={b} />;
+        case 'products':
+          return <AdminProductsPage state={state} />;
+        case 'receipts':
+          return <AdminReceiptsPage state={state} />;
+        case 'devices':
+          return <AdminDevicesPage state={state} />;
+        case 'users':
+          return <AdminUsersPage state={state} />;
+        case 'sanctions':
+          return <AdminSanctionsPage state={state} />;
+      }
+      break;
     case 'cards':
       return <CardsPage />;
     case 'profile':

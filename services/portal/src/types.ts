@@ -7,6 +7,9 @@ export interface Operator {
   name: string;
   organisationNumber: string;
   address: string;
+  /** Customer service; absent from an older gateway or not set. */
+  supportPhone?: string | null;
+  supportEmail?: string | null;
 }
 export interface Me {
   id: string;
@@ -120,4 +123,58 @@ export interface Check {
 export interface List<T> {
   items: T[];
   nextCursor?: string | null;
+}
+export interface AdminHistoryEntry extends HistoryEntry {
+  actor?: { kind: string; id?: string | null } | string | null;
+}
+export interface AdminUser {
+  id: string;
+  phone: string;
+  name: string | null;
+  roles: string[];
+}
+export interface Device {
+  id: string;
+  clientId: string;
+  name: string;
+  /** null (or empty): every zone of the operator. */
+  zoneIds: string[] | null;
+  createdAt: string;
+  revoked: boolean;
+}
+export interface CreatedDevice {
+  id?: string;
+  clientId: string;
+  clientSecret: string;
+  zoneIds?: string[];
+}
+export interface Violation {
+  id: string;
+  type: 'no_valid_agreement' | 'multiple_vehicles_parked';
+  plate: string;
+  zone: string;
+  at: string;
+  agreementId: string | null;
+  otherPlates: string[];
+  status: 'open' | 'sanctioned';
+}
+export interface Sanction {
+  id: string;
+  number: number;
+  violationId: string;
+  plate: string;
+  zone: string;
+  amount: Money;
+  issuedAt: string;
+  dueDate: string;
+  status: 'issued' | 'cancelled';
+  note: string | null;
+}
+export interface StaffListDifference {
+  count: number;
+  added: number;
+  removed: number;
+  unchanged: number;
+  addedSample: string[];
+  removedSample: string[];
 }

@@ -164,6 +164,20 @@ export const replaceStaffListSchema = z.object({
   parts: z.number().int().min(1).max(1_001),
 });
 
+/** What a staff-list replacement changed (POST /v1/admin/products/{id}/employees/upload answers it). */
+export interface StaffListDifference {
+  /** Distinct numbers on the list now. */
+  count: number;
+  sha256: string;
+  added: number;
+  removed: number;
+  unchanged: number;
+  /** Up to STAFF_DIFFERENCE_SAMPLE of the added and removed numbers, sorted. */
+  addedSample: string[];
+  removedSample: string[];
+}
+export const STAFF_DIFFERENCE_SAMPLE = 20;
+
 export interface City {
   id: string;
   name: string;

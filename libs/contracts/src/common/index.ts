@@ -7,3 +7,4 @@ export * from './money.js';
 export * from './validation.js';
 export * from './demo.js';
 export * from './ids.js';
+export * from '../countries/index.js';

@@ -35,6 +35,8 @@ export const IDENTITY_SUBJECTS = {
   platformOperators: 'identity.platform.operators.list',
   updateOperator: 'identity.platform.operators.update',
   setOperatorAdmins: 'identity.platform.operators.admins',
+  /** The operator's own admins set its customer-service contacts (phone, e-mail). */
+  setOperatorSupport: 'identity.admin.operator.support',
 } as const;
 
 /** What every service that holds personal data answers on `<service>.privacy.export` (per operator). */
@@ -157,6 +159,12 @@ export interface PublicKeySet {
   keys: Record<string, unknown>[];
 }
 
+/** A customer-service number as printed: digits, spaces, +, -, parentheses (e.g. "+47 33 00 00 00"). */
+const supportPhoneSchema = z
+  .string()
+  .trim()
+  .regex(/^\+?[0-9][0-9 ()-]{2,28}$/, 'a phone number: digits, spaces, +, - and parentheses');
+
 export const operatorSchema = z.object({
   id: z.string(),
   slug: z.string().regex(/^[a-z0-9][a-z0-9-]{1,40}$/),
@@ -167,8 +175,33 @@ export const operatorSchema = z.object({
   smsSender: z.string().min(1).max(11),
   psp: z.object({ provider: z.string().min(1).max(40), account: z.string().min(1).max(200) }),
   sanction: z.object({ amount: moneySchema, dueDays: z.number().int().min(1).max(365) }),
+  /** Customer service, shown in the portal's footer and in texts; null or absent: not set. */
+  supportPhone: supportPhoneSchema.nullable().optional(),
+  supportEmail: z.email().max(200).nullable().optional(),
 });
 export type Operator = z.infer<typeof operatorSchema>;
+/** PATCH /v1/admin/operator: what an operator's own admins may change (their support contacts). */
+export const operatorSupportSchema = operatorSchema
+  .pick({ supportPhone: true, supportEmail: true })
+  .strict()
+  .refine((b) => Object.keys(b).length > 0, 'give supportPhone and/or supportEmail');
+/** GET /v1/operator: the public view of the request's operator. */
+export interface PublicOperator {
+  slug: string;
+  name: string;
+  organisationNumber: string;
+  address: string;
+  supportPhone: string | null;
+  supportEmail: string | null;
+}
+export const publicOperatorOf = (o: Operator): PublicOperator => ({
+  slug: o.slug,
+  name: o.name,
+  organisationNumber: o.organisationNumber,
+  address: o.address,
+  supportPhone: o.supportPhone ?? null,
+  supportEmail: o.supportEmail ?? null,
+});
 export const newOperatorSchema = operatorSchema.omit({ id: true });
 export const operatorPatchSchema = operatorSchema.omit({ id: true, slug: true }).partial();
 export const operatorAdminsSchema = z.object({ phones: z.array(phoneSchema).max(50) });

@@ -81,7 +81,7 @@ export async function notify(
     operatorSlug: operator.slug,
     sender: operator.smsSender,
     phone: user.phone,
-    text: text(params),
+    text: text(params, operator),
   });
   return {};
 }

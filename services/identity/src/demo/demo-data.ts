@@ -22,6 +22,8 @@ const fjord: Operator = {
   smsSender: 'FjordPark',
   psp: { provider: 'sandbox', account: 'sandbox-fjord' },
   sanction: { amount: { amount: 70000, currency: 'NOK' }, dueDays: 14 },
+  supportPhone: '+47 55 00 00 00',
+  supportEmail: 'kundeservice@fjord.localhost',
 };
 
 const STAFF: { phone: string; operatorId: string | null; role: OperatorRole | 'platform' }[] = [

@@ -7,7 +7,10 @@ import {
   newOperatorSchema,
   operatorAdminsSchema,
   operatorPatchSchema,
+  operatorSupportSchema,
+  publicOperatorOf,
   type Operator,
+  type PublicOperator,
   type OperatorList,
 } from '@parking/contracts/identity';
 import { inTransaction, type EventMetadata, type PostgresEventStore } from '@parking/event-store';
@@ -142,6 +145,28 @@ export async function updateOperator(
 }
 
 /**
+ * An operator's own admins set its customer-service phone and e-mail (the platform can too, by PATCH
+ * on the operator). Only these two fields: everything else about an operator is the platform's.
+ */
+export async function setOperatorSupport(
+  deps: UserStoreDeps,
+  input: unknown,
+  ctx: RequestContext,
+): Promise<PublicOperator> {
+  requireRole(ctx, 'operator');
+  const patch = parseOrThrow(operatorSupportSchema, input);
+  return inTransaction(deps.pool, async (client) => {
+    const { rows } = await client.query('select body from operators where id = $1 for update', [
+      ctx.operatorId,
+    ]);
+    if (!rows[0]) throw new AppError('NOT_FOUND', 'No such operator');
+    const operator: Operator = { ...(rows[0].body as Operator), ...patch };
+    await saveOperator(client, deps.store, operator, metadataOf(ctx), false);
+    return publicOperatorOf(operator);
+  });
+}
+
+/**
  * Replaces the set of people holding `operator` at an operator. A phone not signed up yet is granted
  * at its first sign-in, before its first token.
  */
@@ -195,5 +220,7 @@ export function defaultOperator(slug: string): Operator {
     smsSender: 'Parkering',
     psp: { provider: 'sandbox', account: `sandbox-${slug}` },
     sanction: { amount: { amount: 60000, currency: 'NOK' }, dueDays: 21 },
+    // The demo operator's customer service (the demo data's own words; a real one sets its own).
+    ...(demo ? { supportPhone: '+47 33 00 00 00', supportEmail: 'kundeservice@demo.localhost' } : {}),
   };
 }

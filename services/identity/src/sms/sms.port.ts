@@ -62,12 +62,40 @@ export class HttpSms implements SmsPort {
   }
 }
 
-export const TEMPLATES: Record<string, (p: Record<string, unknown>) => string> = {
+/** What a text may say about its operator: where its portal is, and its customer service. */
+export interface TextOperator {
+  hosts: string[];
+  supportPhone?: string | null;
+  supportEmail?: string | null;
+}
+
+/** «Bytt kort» for one agreement in the operator's portal (its first host), or null without one. */
+export function changeCardLink(operator: TextOperator | undefined, agreementId: unknown): string | null {
+  const host = operator?.hosts[0];
+  if (!host || typeof agreementId !== 'string' || !agreementId) return null;
+  return `https://${host}/#/agreements/${encodeURIComponent(agreementId)}/card`;
+}
+
+/** « Kundeservice: <phone>.» when the operator has a support phone (else its e-mail), or nothing. */
+function support(operator: TextOperator | undefined): string {
+  const contact = operator?.supportPhone ?? operator?.supportEmail;
+  return contact ? ` Kundeservice: ${contact}.` : '';
+}
+
+export const TEMPLATES: Record<string, (p: Record<string, unknown>, operator?: TextOperator) => string> = {
   otp: (p) => `Din engangskode er ${p.code}. Den gjelder i 5 minutter.`,
   card_verification_code: (p) => `Bekreft kortet ditt med koden ${p.code}.`,
   receipt: (p) => `Takk for kjøpet. Kvittering nr. ${p.number}: ${p.product}, ${p.amount}.`,
-  renewal_failed: (p) =>
-    `Vi fikk ikke trukket ${p.amount} for ${p.product}. Bytt kort i appen før ${p.until}.`,
+  // The link opens «Bytt kort» for the agreement (sign-in first if needed); without a portal host the
+  // text says where to go as before.
+  renewal_failed: (p, o) => {
+    const link = changeCardLink(o, p.agreementId);
+    return (
+      `Vi fikk ikke trukket ${p.amount} for ${p.product}. ` +
+      (link ? `Bytt kort før ${p.until}: ${link}` : `Bytt kort i appen før ${p.until}.`) +
+      support(o)
+    );
+  },
   agreement_ended: (p) => `Parkeringsavtalen ${p.product} er avsluttet.`,
   agreement_ending: (p) => `Parkeringsavtalen ${p.product} utløper ${p.until}. Kjøp en ny i appen ved behov.`,
   price_change: (p) => `Prisen for ${p.product} endres til ${p.amount} fra fornyelser etter ${p.from}.`,

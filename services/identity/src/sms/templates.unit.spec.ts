@@ -27,3 +27,23 @@ describe('SMS templates', () => {
     for (const value of Object.values(params)) expect(text).toContain(String(value));
   });
 });
+
+describe('the failed-renewal text', () => {
+  const params = { amount: 'kr 1 250,00', product: 'Ansatt måned', until: '2027-02-28', agreementId: 'a-1' };
+
+  it("links to «Bytt kort» for the agreement in the operator's portal, with its customer service", () => {
+    const text = TEMPLATES.renewal_failed(params, {
+      hosts: ['parkering.example.no', 'www.parkering.example.no'],
+      supportPhone: '+47 33 00 00 00',
+    });
+    expect(text).toContain('https://parkering.example.no/#/agreements/a-1/card');
+    expect(text).toContain('Kundeservice: +47 33 00 00 00.');
+  });
+
+  it('says where to go when the operator has no portal host or the agreement is not named', () => {
+    expect(TEMPLATES.renewal_failed(params, { hosts: [] })).toContain('Bytt kort i appen før 2027-02-28.');
+    const { agreementId: _, ...unnamed } = params;
+    expect(TEMPLATES.renewal_failed(unnamed, { hosts: ['p.example.no'] })).not.toContain('https://');
+    expect(TEMPLATES.renewal_failed(params)).not.toContain('Kundeservice');
+  });
+});

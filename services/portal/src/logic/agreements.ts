@@ -33,3 +33,8 @@ export function homeOrder<T extends AgreementLike>(items: readonly T[]): T[] {
   const rank = (s: AgreementStatus) => (LIVE.includes(s) ? 0 : s === 'pending_payment' ? 1 : 2);
   return [...items].sort((a, b) => rank(a.status) - rank(b.status));
 }
+
+/** «Bytt kort»: the card an auto-renewing agreement renews with can change while it still renews. */
+export function canChangeCard(a: AgreementLike): boolean {
+  return a.autoRenew && (a.status === 'active' || a.status === 'past_due');
+}

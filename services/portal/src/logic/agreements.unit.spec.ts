@@ -1,5 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
-import { canCancel, canChangeVehicles, canWithdraw, homeOrder, type AgreementLike } from './agreements.js';
+import {
+  canCancel,
+  canChangeCard,
+  canChangeVehicles,
+  canWithdraw,
+  homeOrder,
+  type AgreementLike,
+} from './agreements.js';
 
 const bought = '2026-06-01T10:00:00Z';
 const agreement = (over: Partial<AgreementLike> = {}): AgreementLike => ({
@@ -35,5 +42,20 @@ describe('what the agreement page offers', () => {
   it('lists live agreements first on Home', () => {
     const items = [agreement({ status: 'ended' }), agreement({ status: 'pending_payment' }), agreement()];
     expect(homeOrder(items).map((a) => a.status)).toEqual(['active', 'pending_payment', 'ended']);
+  });
+});
+
+describe('«Bytt kort»', () => {
+  const a = (status: AgreementLike['status'], autoRenew = true): AgreementLike => ({
+    status,
+    autoRenew,
+    createdAt: '2026-01-01T00:00:00Z',
+  });
+  it('is offered while an auto-renewing agreement still renews, past due included', () => {
+    expect(canChangeCard(a('active'))).toBe(true);
+    expect(canChangeCard(a('past_due'))).toBe(true);
+    expect(canChangeCard(a('active', false))).toBe(false);
+    expect(canChangeCard(a('cancelled_at_period_end'))).toBe(false);
+    expect(canChangeCard(a('ended'))).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { normalisePlate, plateProblem } from './plates.js';
+import { normalisePlate, plateProblem, vehicleLabel } from './plates.js';
 
 describe('plates in the purchase form', () => {
   it('normalises as typed: upper case, spaces and dashes removed', () => {
@@ -21,5 +21,18 @@ describe('plates in the purchase form', () => {
   it("refuses a plate past the product's maximum", () => {
     expect(plateProblem('AB123', ['EK12345'], 1)).toBe('plate_too_many');
     expect(plateProblem('AB123', ['EK12345', 'CD999'], 3)).toBeNull();
+  });
+});
+
+describe('plates with their country', () => {
+  it('counts the same plate from two countries as two vehicles', () => {
+    const confirmed = [{ plate: 'AB123', country: 'NO' }];
+    expect(plateProblem('ab 123', confirmed, 3, 'NO')).toBe('plate_duplicate');
+    expect(plateProblem('ab 123', confirmed, 3, 'S')).toBeNull();
+  });
+
+  it('shows a foreign plate with its code, a Norwegian one without', () => {
+    expect(vehicleLabel({ plate: 'AB123', country: 'NO' })).toBe('AB123');
+    expect(vehicleLabel({ plate: 'ABC123', country: 'S' })).toBe('ABC123 (S)');
   });
 });

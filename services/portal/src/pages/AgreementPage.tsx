@@ -2,10 +2,10 @@
 import { useState } from 'react';
 import { ApiError, get, post, put } from '../api.js';
 import { useI18n } from '../i18n.js';
-import { canCancel, canChangeVehicles, canWithdraw } from '../logic/agreements.js';
+import { canCancel, canChangeCard, canChangeVehicles, canWithdraw } from '../logic/agreements.js';
 import { placeProblem, purchaseFieldOf } from '../logic/problems.js';
 import { PlatesEditor } from '../PlatesEditor.js';
-import type { Agreement, HistoryEntry, List, Product } from '../types.js';
+import type { Agreement, HistoryEntry, List, Product, Vehicle } from '../types.js';
 import { Loaded, Message, PageTitle, formatDate, useErrorText, useLoad } from '../ui.js';
 import { AgreementSummary } from './HomePage.js';
 
@@ -37,7 +37,7 @@ function AgreementView({
   // The answers to changes are the agreement as it is now; a read right after may not show them yet.
   const [changed, setChanged] = useState<Agreement | null>(null);
   const a = changed && changed.id === loaded.id ? changed : loaded;
-  const [plates, setPlates] = useState(a.vehicles.map((v) => v.plate));
+  const [plates, setPlates] = useState<Vehicle[]>(a.vehicles);
   const [typed, setTyped] = useState('');
   const [platesError, setPlatesError] = useState<string | null>(null);
   const [asking, setAsking] = useState<'cancel' | 'withdraw' | null>(null);
@@ -55,7 +55,7 @@ function AgreementView({
     try {
       setChanged(
         await put<Agreement>(`/v1/agreements/${a.id}/vehicles`, {
-          vehicles: plates.map((plate) => ({ plate })),
+          vehicles: plates,
         }),
       );
       setDone(t('vehiclesSaved'));
@@ -91,12 +91,23 @@ function AgreementView({
     <>
       <PageTitle>{a.product.name}</PageTitle>
       <AgreementSummary a={a} />
+      {canChangeCard(a) && (
+        <section aria-labelledby="change-card">
+          <h2 id="change-card">{t('changeCard')}</h2>
+          {a.status === 'past_due' && <Message kind="error">{t('pastDueExplain')}</Message>}
+          <p>
+            <a className="button button--secondary" href={`#/agreements/${a.id}/card`}>
+              {t('changeCard')}
+            </a>
+          </p>
+        </section>
+      )}
       {canChangeVehicles(a) && (
         <section aria-labelledby="change-vehicles">
           <h2 id="change-vehicles">{t('changeVehicles')}</h2>
           <PlatesEditor
-            plates={plates}
-            onPlates={setPlates}
+            vehicles={plates}
+            onVehicles={setPlates}
             typed={typed}
             onTyped={setTyped}
             max={max}

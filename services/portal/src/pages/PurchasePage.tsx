@@ -8,10 +8,12 @@ import { CardForm, CardLabel } from '../CardForm.js';
 import { useI18n, type MessageKey } from '../i18n.js';
 import { startChoice, startDateProblem } from '../logic/dates.js';
 import { formatMoney } from '../logic/money.js';
+import { vehicleLabel } from '../logic/plates.js';
 import { placeProblem, purchaseFieldOf } from '../logic/problems.js';
+import { ImportantInfo } from '../ImportantInfo.js';
 import { PlatesEditor } from '../PlatesEditor.js';
 import { navigate } from '../router.js';
-import type { Agreement, List, Location, PaymentMethod, Product, Receipt, Terms } from '../types.js';
+import type { Agreement, List, Location, PaymentMethod, Product, Receipt, Terms, Vehicle } from '../types.js';
 import { Field, Loaded, Message, PageTitle, formatDate, useErrorText, useLoad } from '../ui.js';
 import { ProductFacts } from './CataloguePages.js';
 
@@ -45,7 +47,7 @@ const FORM_FIELDS = ['vehicles', 'startDate', 'employeeNumber', 'terms'];
 const DRAFT_KEY = 'portal.purchaseDraft';
 interface Draft {
   productId: string;
-  plates: string[];
+  plates: Vehicle[];
   startDate: string;
   employeeNumber: string;
   accepted: boolean;
@@ -72,7 +74,7 @@ function Purchase({ state, product, location, terms }: { state: AppState } & Pur
   // Back from the bank's page: the purchase goes on where it was, at the summary.
   const [draft] = useState(() => takeDraft(product.id));
   const [step, setStep] = useState<'form' | 'confirm'>(draft ? 'confirm' : 'form');
-  const [plates, setPlates] = useState<string[]>(draft?.plates ?? []);
+  const [plates, setPlates] = useState<Vehicle[]>(draft?.plates ?? []);
   const [typed, setTyped] = useState('');
   const [startDate, setStartDate] = useState(
     draft?.startDate ?? (choice.kind === 'chosen' ? choice.suggested : ''),
@@ -117,7 +119,7 @@ function Purchase({ state, product, location, terms }: { state: AppState } & Pur
       const res = await callWithStatus<Agreement>('POST', '/v1/agreements', {
         body: {
           productId: product.id,
-          vehicles: plates.map((plate) => ({ plate })),
+          vehicles: plates,
           ...(choice.kind === 'chosen' ? { startDate } : {}),
           ...(product.requiresEmployeeNumber ? { employeeNumber: employeeNumber.trim() } : {}),
           acceptedTermsId: terms.id,
@@ -165,7 +167,7 @@ function Purchase({ state, product, location, terms }: { state: AppState } & Pur
     const summary: [MessageKey, string][] = [
       ['seller', `${state.operator.name} (${t('orgNo')} ${state.operator.organisationNumber})`],
       ['product', product.name],
-      ['vehicles', plates.join(', ')],
+      ['vehicles', plates.map(vehicleLabel).join(', ')],
       ['starts', choice.kind === 'chosen' ? formatDate(startDate, lang, false) : t('atPurchase')],
       ...(product.requiresEmployeeNumber ? [['employeeNumber', employeeNumber] as [MessageKey, string]] : []),
       ['price', formatMoney(product.price, lang)],
@@ -250,10 +252,11 @@ function Purchase({ state, product, location, terms }: { state: AppState } & Pur
         <ProductFacts product={product} />
         <p className="description">{product.description}</p>
       </section>
+      <ImportantInfo operator={state.operator} />
       <form onSubmit={toConfirm} noValidate>
         <PlatesEditor
-          plates={plates}
-          onPlates={setPlates}
+          vehicles={plates}
+          onVehicles={setPlates}
           typed={typed}
           onTyped={setTyped}
           max={product.maxVehicles}

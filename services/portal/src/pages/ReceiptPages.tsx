@@ -2,10 +2,11 @@
 import { get } from '../api.js';
 import { useI18n } from '../i18n.js';
 import { formatMoney } from '../logic/money.js';
-import type { List, Receipt } from '../types.js';
+import { ImportantInfo } from '../ImportantInfo.js';
+import type { List, Operator, Receipt } from '../types.js';
 import { Loaded, Message, PageTitle, formatDate, useLoad } from '../ui.js';
 
-export function ReceiptPage({ id }: { id: string }) {
+export function ReceiptPage({ id, operator }: { id: string; operator: Operator }) {
   const { t, lang } = useI18n();
   const receipt = useLoad(() => get<Receipt>(`/v1/receipts/${id}`), [id]);
   const justBought = receipt.data && sessionStorage.getItem('portal.justBought') === receipt.data.agreementId;
@@ -71,6 +72,7 @@ export function ReceiptPage({ id }: { id: string }) {
               </tbody>
             </table>
           </article>
+          {r.kind === 'charge' && <ImportantInfo operator={operator} />}
           <p className="actions">
             <button type="button" className="button--secondary" onClick={() => window.print()}>
               {t('print')}

@@ -3,7 +3,12 @@
 // the replacement swaps the staged numbers in, with a StaffListReplaced event (count and hash only),
 // in one transaction. The same list again changes nothing.
 import { AppError, parseOrThrow, validationError, type RequestContext } from '@parking/contracts';
-import { replaceStaffListSchema, stageStaffListSchema } from '@parking/contracts/catalogue';
+import {
+  replaceStaffListSchema,
+  stageStaffListSchema,
+  STAFF_DIFFERENCE_SAMPLE,
+  type StaffListDifference,
+} from '@parking/contracts/catalogue';
 import type pg from 'pg';
 import type { CommandDeps } from '../../deps.js';
 import { refused } from '../../domain/catalogue.js';
@@ -69,7 +74,7 @@ export async function replaceStaffList(
   deps: CommandDeps,
   input: unknown,
   ctx: RequestContext,
-): Promise<{ count: number; sha256: string }> {
+): Promise<StaffListDifference> {
   assertOperatorAdmin(ctx);
   const { productId, uploadId, parts } = parseOrThrow(replaceStaffListSchema, input);
   await productForStaffList(deps, ctx, productId);
@@ -90,6 +95,8 @@ export async function replaceStaffList(
     );
     return rows[0] as { count: number; sha256: string };
   });
+  const unchanged = { added: 0, removed: 0, unchanged: summary.count, addedSample: [], removedSample: [] };
+  let difference: Omit<StaffListDifference, 'count' | 'sha256'> = unchanged;
   await execute(
     deps,
     ctx,
@@ -97,6 +104,9 @@ export async function replaceStaffList(
     productDecider,
     { type: 'ReplaceStaffList', ...summary, now: deps.clock.now() },
     async (client, events) => {
+      // The difference is counted in the transaction that swaps the list, so it is the difference
+      // this replacement made, whatever ran before or after it.
+      difference = events.length > 0 ? await differenceOf(client, uploadId, productId) : unchanged;
       if (events.length > 0) {
         await client.query('delete from staff_list_entries where product_id = $1', [productId]);
         await client.query(
@@ -108,5 +118,33 @@ export async function replaceStaffList(
       await client.query('delete from staff_list_uploads where upload_id = $1', [uploadId]);
     },
   );
-  return summary;
+  return { ...summary, ...difference };
+}
+
+/** The staged list against the product's current one: counts, and a few numbers of each side. */
+async function differenceOf(
+  client: pg.PoolClient,
+  uploadId: string,
+  productId: string,
+): Promise<Omit<StaffListDifference, 'count' | 'sha256'>> {
+  const { rows } = await client.query(
+    `with staged as (select distinct employee_number as n from staff_list_upload_entries where upload_id = $1),
+          current as (select employee_number as n from staff_list_entries where product_id = $2),
+          added as (select n from staged except select n from current),
+          removed as (select n from current except select n from staged)
+     select (select count(*)::int from added) as added,
+            (select count(*)::int from removed) as removed,
+            (select count(*)::int from staged) - (select count(*)::int from added) as unchanged,
+            array(select n from added order by n collate "C" limit $3) as added_sample,
+            array(select n from removed order by n collate "C" limit $3) as removed_sample`,
+    [uploadId, productId, STAFF_DIFFERENCE_SAMPLE],
+  );
+  const r = rows[0];
+  return {
+    added: r.added,
+    removed: r.removed,
+    unchanged: r.unchanged,
+    addedSample: r.added_sample,
+    removedSample: r.removed_sample,
+  };
 }

@@ -19,6 +19,7 @@ import {
   type Items,
   type Location,
   type Product,
+  type StaffListDifference,
   type Terms,
   type Zone,
 } from '@parking/contracts/catalogue';
@@ -180,6 +181,31 @@ export class CatalogueAdminController {
     @Body() body: unknown,
     @Ctx() ctx: RequestContext,
   ): Promise<void> {
+    await this.replaceStaff(productId, body, ctx);
+  }
+
+  @Post('products/:productId/employees/upload')
+  @HttpCode(200)
+  @RouteConfig({ bodyLimit: STAFF_LIST_BODY_LIMIT })
+  @ApiDoc({
+    tag,
+    summary:
+      "Replace a product's staff list as PUT …/employees does, answering what changed: counts added, removed and unchanged, with a sample of each",
+    body: replaceStaffListBodySchema,
+  })
+  uploadStaffList(
+    @Param('productId') productId: string,
+    @Body() body: unknown,
+    @Ctx() ctx: RequestContext,
+  ): Promise<StaffListDifference> {
+    return this.replaceStaff(productId, body, ctx);
+  }
+
+  private async replaceStaff(
+    productId: string,
+    body: unknown,
+    ctx: RequestContext,
+  ): Promise<StaffListDifference> {
     const checkedId = checkId(productId);
     const { employeeNumbers } = parseOrThrow(replaceStaffListBodySchema, body);
     const uploadId = randomUUID();
@@ -193,7 +219,7 @@ export class CatalogueAdminController {
         options,
       );
     }
-    await this.deps.rpc.request(
+    return this.deps.rpc.request<StaffListDifference>(
       CATALOGUE_SUBJECTS.replaceStaffList,
       { productId: checkedId, uploadId, parts: parts.length },
       ctx,

@@ -3,6 +3,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Post, Put, Query } from '@nestjs/common';
 import { AppError, normalisePhone, parseOrThrow, type RequestContext } from '@parking/contracts';
 import {
+  publicOperatorOf,
   deviceTokenSchema,
   IDENTITY_SUBJECTS,
   loginSchema,
@@ -215,8 +216,7 @@ export class IdentityController {
     summary: "The request's operator (seller and branding)",
   })
   operator(@CurrentOperator() operator: Operator) {
-    const { slug, name, organisationNumber, address } = operator;
-    return { slug, name, organisationNumber, address };
+    return publicOperatorOf(operator);
   }
 
   @Get('dev/sms')

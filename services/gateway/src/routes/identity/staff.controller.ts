@@ -1,12 +1,26 @@
 // An operator's admins: its people and their roles, and its devices (machine credentials).
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Query } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Inject,
+  Param,
+  Patch,
+  Post,
+  Put,
+  Query,
+} from '@nestjs/common';
 import { AppError, parseOrThrow, type RequestContext } from '@parking/contracts';
 import { CATALOGUE_SUBJECTS, type City, type Items, type Location } from '@parking/contracts/catalogue';
 import {
   createDeviceSchema,
   IDENTITY_SUBJECTS,
   listUsersSchema,
+  operatorSupportSchema,
   setRolesSchema,
+  type PublicOperator,
   type AdminUser,
   type CreatedDevice,
   type Device,
@@ -32,6 +46,24 @@ const rolesBody = setRolesSchema.omit({ userId: true });
 @Roles('operator')
 export class StaffController {
   constructor(@Inject(DEPS) private readonly deps: Deps) {}
+
+  @Patch('operator')
+  @ApiDoc({
+    tag,
+    summary: "Set this operator's customer-service phone and e-mail (shown by GET /v1/operator)",
+    body: operatorSupportSchema,
+  })
+  async setSupport(@Body() body: unknown, @Ctx() ctx: RequestContext) {
+    const request = parseOrThrow(operatorSupportSchema, body);
+    const operator = await this.deps.rpc.request<PublicOperator>(
+      IDENTITY_SUBJECTS.setOperatorSupport,
+      request,
+      ctx,
+    );
+    // This replica answers GET /v1/operator with the change at once; the others on OperatorChanged.
+    await this.deps.operators.refresh();
+    return operator;
+  }
 
   @Get('users')
   @ApiDoc({

@@ -223,7 +223,13 @@ export async function record(
         operatorId: o.operatorId,
         userId: r.user_id,
         template: 'renewal_failed',
-        params: { amount: formatNok(x.amount), product: r.product_name, until: osloDate(r.valid_to) },
+        params: {
+          amount: formatNok(x.amount),
+          product: r.product_name,
+          until: osloDate(r.valid_to),
+          // The text links to «Bytt kort» for this agreement.
+          agreementId: r.agreement_id,
+        },
       });
     }
   }
