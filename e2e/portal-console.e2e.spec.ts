@@ -269,7 +269,13 @@ describe("the operator's console and the customer portal's new pieces", () => {
     await expectAccessible(page);
     await page.getByRole('button', { name: 'Ny hemmelighet: Kamera nord' }).click();
     await page.waitForFunction(
-      (old) => document.querySelectorAll('.secret code')[1]?.textContent !== old,
+      // Runs in the page (the specs are type-checked without the DOM library).
+      (old) =>
+        (
+          globalThis as unknown as {
+            document: { querySelectorAll(selector: string): ArrayLike<{ textContent: string | null }> };
+          }
+        ).document.querySelectorAll('.secret code')[1]?.textContent !== old,
       clientSecret,
       { timeout: 10_000 },
     );
