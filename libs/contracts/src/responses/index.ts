@@ -40,7 +40,14 @@ export const listOf = <T extends z.ZodType>(item: T) =>
 export const zoneResponse = z.object({ id: z.string(), name: z.string() }).meta({ id: 'Zone' });
 /** A location's zone, with how long a car may stay inside (entry without exit expires after it). */
 export const locationZoneResponse = z
-  .object({ id: z.string(), name: z.string(), maxStayHours: z.number().int().meta({ examples: [24] }) })
+  .object({
+    id: z.string(),
+    name: z.string(),
+    maxStayHours: z
+      .number()
+      .int()
+      .meta({ examples: [24] }),
+  })
   .meta({ id: 'LocationZone' });
 export const cityResponse = z.object({ id: z.string(), name: z.string() }).meta({ id: 'City' });
 export const locationResponse = z
