@@ -3,7 +3,15 @@
 // build when a schema here and the interface it describes stop agreeing (in either direction).
 import { z } from 'zod';
 import type { AdminHistoryEntry, Agreement, HistoryEntry } from '../agreement/index.js';
-import type { City, Location, Product, ProductZone, Terms, Zone } from '../catalogue/index.js';
+import type {
+  City,
+  Location,
+  Product,
+  ProductZone,
+  StaffListDifference,
+  Terms,
+  Zone,
+} from '../catalogue/index.js';
 import { ROLES } from '../common/context.js';
 import type { Check, ObservationRecorded, Sanction, Violation, WhitelistPage } from '../enforcement/index.js';
 import {
@@ -16,6 +24,7 @@ import {
   type Me,
   type OtpChallenge,
   type PersonalDataExport,
+  type PublicOperator,
   type TokenResponse,
 } from '../identity/index.js';
 import type { PaymentMethod, Receipt, RenewalRun } from '../payment/index.js';
@@ -36,6 +45,18 @@ export const listOf = <T extends z.ZodType>(item: T) =>
   z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 
 // Catalogue.
+/** What a staff-list upload changed. */
+export const staffListDifferenceResponse = z
+  .object({
+    count: z.number().int(),
+    sha256: z.string(),
+    added: z.number().int(),
+    removed: z.number().int(),
+    unchanged: z.number().int(),
+    addedSample: z.array(z.string()),
+    removedSample: z.array(z.string()),
+  })
+  .meta({ id: 'StaffListDifference' });
 /** A zone as a product or an agreement names it. */
 export const zoneResponse = z.object({ id: z.string(), name: z.string() }).meta({ id: 'Zone' });
 /** A location's zone, with how long a car may stay inside (entry without exit expires after it). */
@@ -321,7 +342,14 @@ export const personalDataExportResponse = z
   })
   .meta({ id: 'PersonalDataExport' });
 export const publicOperatorResponse = z
-  .object({ slug: z.string(), name: z.string(), organisationNumber: z.string(), address: z.string() })
+  .object({
+    slug: z.string(),
+    name: z.string(),
+    organisationNumber: z.string(),
+    address: z.string(),
+    supportPhone: z.string().nullable(),
+    supportEmail: z.string().nullable(),
+  })
   .meta({ id: 'PublicOperator' });
 export const operatorResponse = operatorSchema.meta({ id: 'Operator' });
 export const operatorAdminsResponse = z
@@ -371,6 +399,8 @@ const agrees = <Schema extends z.ZodType, T>(ok: Agrees<Schema, T>) => ok;
 agrees<typeof locationZoneResponse, Zone>(true);
 agrees<typeof zoneResponse, ProductZone>(true);
 agrees<typeof cityResponse, City>(true);
+agrees<typeof staffListDifferenceResponse, StaffListDifference>(true);
+agrees<typeof publicOperatorResponse, PublicOperator>(true);
 agrees<typeof locationResponse, Location>(true);
 agrees<typeof productResponse, Product>(true);
 agrees<typeof termsResponse, Terms>(true);

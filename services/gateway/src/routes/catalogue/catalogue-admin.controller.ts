@@ -35,6 +35,7 @@ import {
   locationResponse,
   productResponse,
   termsResponse,
+  staffListDifferenceResponse,
   zoneResponse,
 } from '@parking/contracts/responses';
 
@@ -188,7 +189,9 @@ export class CatalogueAdminController {
   @HttpCode(200)
   @RouteConfig({ bodyLimit: STAFF_LIST_BODY_LIMIT })
   @ApiDoc({
+    operationId: 'uploadStaffList',
     tag,
+    response: staffListDifferenceResponse,
     summary:
       "Replace a product's staff list as PUT …/employees does, answering what changed: counts added, removed and unchanged, with a sample of each",
     body: replaceStaffListBodySchema,

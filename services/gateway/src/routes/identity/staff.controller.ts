@@ -36,6 +36,7 @@ import {
   deviceResponse,
   deviceSecretResponse,
   listOf,
+  publicOperatorResponse,
   userRolesResponse,
 } from '@parking/contracts/responses';
 
@@ -49,7 +50,9 @@ export class StaffController {
 
   @Patch('operator')
   @ApiDoc({
+    operationId: 'setOperatorSupportContacts',
     tag,
+    response: publicOperatorResponse,
     summary: "Set this operator's customer-service phone and e-mail (shown by GET /v1/operator)",
     body: operatorSupportSchema,
   })
