@@ -2,15 +2,13 @@
 // set to null with what links back to them (the agreement). A check log entry is needed while the
 // agreement it answered about runs (its validity now, so a renewal keeps it); an entry without an
 // agreement, from the check itself. An observation is needed until it closes: a sighting 30 minutes
-// after it was made, an entry at the vehicle's exit, an exit at once. An entry whose exit never comes
-// (a camera missed it) is no longer needed once the agreement it was seen under has ended, and in any
-// case STALE_ENTRY_MS after it was made; it is then closed and anonymised like the rest. Violations and
+// after it was made, an entry at the vehicle's exit or at the zone's maximum stay (`closed_at` is set to
+// the stay's end when the entry is recorded and brought forward by the exit, so an exit a camera missed
+// cannot keep a plate for ever), an exit at once. Violations and
 // sanctions keep their plates: they are the operator's claim.
 import type pg from 'pg';
 
 export const KEEP_AFTER_NEEDED_MS = 24 * 3_600_000;
-/** An entry without an exit for this long is taken as a missed exit. */
-export const STALE_ENTRY_MS = 30 * 24 * 3_600_000;
 
 export async function anonymisePlates(
   pool: pg.Pool,
@@ -28,17 +26,9 @@ export async function anonymisePlates(
       where plate is not null and closed_at is not null and closed_at < $1`,
     [cutoff, now],
   );
-  const entries = await pool.query(
-    `update observations o set plate = null, country = null, agreement_id = null, anonymised_at = $2,
-         closed_at = coalesce(o.closed_at, $2)
-      where o.plate is not null and o.closed_at is null and o.kind = 'entry'
-        and (o.observed_at < $3
-             or (select a.valid_to from agreement_validity a where a.agreement_id = o.agreement_id) < $1)`,
-    [cutoff, now, new Date(now.getTime() - STALE_ENTRY_MS)],
-  );
   return {
     checks: checks.rowCount ?? 0,
-    observations: (observations.rowCount ?? 0) + (entries.rowCount ?? 0),
+    observations: observations.rowCount ?? 0,
   };
 }
 
