@@ -469,7 +469,7 @@ describe("the operator's console and the customer portal's new pieces", () => {
       const sms = inbox.body.items.find((m: any) => /Vi fikk ikke trukket/.test(m.text));
       expect({ inbox: inbox.body.items, found: !!sms }).toMatchObject({ found: true });
       const text = sms.text as string;
-      expect(Date.parse(inbox.body.items[0].sentAt)).toBeGreaterThanOrEqual(sentAfter);
+      expect(Date.parse(sms.sentAt)).toBeGreaterThanOrEqual(sentAfter);
       const link = /https:\/\/demo\.localhost\/(#\/agreements\/[^\s]+\/card)/.exec(text);
       expect(link?.[1]).toBe(`#/agreements/${bought.id}/card`);
       expect(text).toMatch(/Kundeservice: \+47/);
