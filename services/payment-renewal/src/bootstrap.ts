@@ -24,6 +24,9 @@ import { chargeFirstPeriodReaction } from './reactions/agreement-requested/charg
 import { agreementChangedReaction } from './reactions/agreement-changed/agreement-changed.reaction.js';
 import { RenewalScheduler } from './commands/running-renewals/renewal-scheduler.js';
 import { runRenewals } from './commands/running-renewals/run-renewals.js';
+import { resumeFirstCharges } from './charging/first-charge.js';
+import { slowedDown } from './charging/slow-psp.js';
+import { resumeRefunds } from './charging/refunds.js';
 
 export async function bootstrap(): Promise<void> {
   const config = loadConfig(configSchema);
@@ -51,7 +54,7 @@ export async function bootstrap(): Promise<void> {
     clock: systemClock,
     nc,
     health,
-    psp: new SandboxPsp(pool),
+    psp: slowedDown(new SandboxPsp(pool), config.PSP_DELAY_MS),
     operators: new OperatorDirectory(operatorsFromIdentity(rpc)),
   };
 
@@ -59,34 +62,54 @@ export async function bootstrap(): Promise<void> {
   await outbox.start();
   shutdown.add('outbox', () => outbox.stop());
 
+  const firstChargeReaction = chargeFirstPeriodReaction(deps);
   const firstCharges = new DurableConsumer({
     nc,
     pool,
     durable: `${config.CONSUMER_PREFIX}-agreement-requested`,
     filterSubject: AGREEMENT_EVENTS.requested,
-    handle: chargeFirstPeriodReaction(deps),
+    handle: firstChargeReaction,
     // Each purchase's first charge is independent of the others' (its key is agreement + period).
     concurrency: 16,
     logger,
   });
   await firstCharges.start();
-  shutdown.add('agreement-requested consumer', () => firstCharges.stop());
+  shutdown.add('agreement-requested consumer', async () => {
+    await firstCharges.stop();
+    await firstChargeReaction.drain();
+  });
+  // First charges a crash left between their intent and their outcome.
+  let resuming: Promise<unknown> | null = null;
+  const resumer = setInterval(() => {
+    resuming ??= Promise.all([resumeFirstCharges(deps), resumeRefunds(deps)])
+      .catch((err) => logger.warn({ err }, 'resuming first charges failed; trying again'))
+      .finally(() => (resuming = null));
+  }, config.FIRST_CHARGE_RESUME_MS);
+  resumer.unref();
+  shutdown.add('first-charge and refund resumer', async () => {
+    clearInterval(resumer);
+    await resuming;
+  });
 
   const retryAtOnce = (operatorId: string, agreementId: string) =>
     void runRenewals(deps, { operatorId, agreementId, asOf: deps.clock.now() }).catch((err) =>
       logger.warn({ err, agreementId }, 'the retry after a card change failed; the scheduler tries again'),
     );
+  const agreementChangedHandler = agreementChangedReaction(deps, retryAtOnce);
   const agreementChanges = new DurableConsumer({
     nc,
     pool,
     durable: `${config.CONSUMER_PREFIX}-agreement-changes`,
     filterSubject: 'parking.agreement.*',
-    handle: agreementChangedReaction(deps, retryAtOnce),
+    handle: agreementChangedHandler,
     maxAckPending: 16,
     logger,
   });
   await agreementChanges.start();
-  shutdown.add('agreement-changes consumer', () => agreementChanges.stop());
+  shutdown.add('agreement-changes consumer', async () => {
+    await agreementChanges.stop();
+    await agreementChangedHandler.drain();
+  });
 
   const listOperators = operatorsFromIdentity(rpc);
   const scheduler = new RenewalScheduler(

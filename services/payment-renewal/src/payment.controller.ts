@@ -16,6 +16,7 @@ import {
 import { adminListReceipts, adminReceiptsCsv } from './projections/receipts/admin-receipts.js';
 import { getReceipt, listReceipts } from './projections/receipts/receipts.js';
 import { receivePspWebhook } from './psp/webhooks.js';
+import { chargeFirstPeriodRequest } from './charging/first-charge-request.js';
 
 @Controller()
 @UseInterceptors(EnvelopeInterceptor)
@@ -90,6 +91,11 @@ export class PaymentController {
   @MessagePattern(PAYMENT_SUBJECTS.runRenewals)
   runRenewals(@Payload() data: unknown, @RpcContext() ctx: RequestContext) {
     return runRenewalsRequest(this.deps, data, ctx);
+  }
+
+  @MessagePattern(PAYMENT_SUBJECTS.chargeFirstPeriod)
+  chargeFirstPeriod(@Payload() data: unknown, @RpcContext() ctx: RequestContext) {
+    return chargeFirstPeriodRequest(this.deps, data, ctx);
   }
 
   @MessagePattern(PAYMENT_SUBJECTS.pspWebhook)

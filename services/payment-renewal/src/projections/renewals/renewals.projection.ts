@@ -52,7 +52,7 @@ export async function applyAgreementEvent(event: ConsumedEvent, tx: pg.PoolClien
     ).rows[0];
     const refused = row?.refused_reason && row.period_number === renewal.periodNumber;
     const times = { dueAt: new Date(renewal.dueAt), retryAt: renewal.retryAt.map((t) => new Date(t)) };
-    if (refused || charge?.status === 'succeeded' || charge?.status === 'pending') next = null;
+    if (refused || ['succeeded', 'pending', 'charging'].includes(charge?.status)) next = null;
     else if (charge?.status === 'failed') {
       retryNow = event.type === 'PaymentMethodChanged' && d.snapshot.status === 'past_due';
       next = retryNow ? AT_ONCE : nextAttemptAt(times, charge.charged_at);
