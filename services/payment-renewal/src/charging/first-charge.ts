@@ -124,7 +124,7 @@ export async function settleFirstCharge(
         pspRef,
         amount: c.amount,
         idempotencyKey: row.idempotency_key,
-        operatorAccount: operator?.psp.account ?? 'sandbox',
+        operatorAccount: operator?.psp?.account ?? 'sandbox',
       })
     : { status: 'failed', reason: 'processing_error', pspChargeId: '' };
   const recorded = await inTransaction(deps.pool, (tx) =>

@@ -93,7 +93,7 @@ export async function settleRefund(deps: Deps, i: RefundIntent): Promise<void> {
     pspChargeId: row.psp_charge_id,
     amount: nok(row.amount),
     idempotencyKey: row.idempotency_key,
-    operatorAccount: operator?.psp.account ?? 'sandbox',
+    operatorAccount: operator?.psp?.account ?? 'sandbox',
   });
   if (refunded.status !== 'succeeded') throw new AppError('UNAVAILABLE', `the PSP did not refund ${row.idempotency_key}`);
   await inTransaction(deps.pool, async (tx) => {

@@ -243,7 +243,8 @@ async function recordIntents(pool: pg.Pool, operatorId: string, decided: Decided
   if (fresh.length === 0) return;
   await pool.query(
     `insert into charges (operator_id, id, agreement_id, period_number, idempotency_key, amount, status, attempt)
-     select $1, v.*, 'charging', v.attempt from unnest($2::uuid[], $3::uuid[], $4::int[], $5::text[], $6::int[], $7::int[])
+     select $1, v.id, v.agreement_id, v.period_number, v.idempotency_key, v.amount, 'charging', v.attempt
+     from unnest($2::uuid[], $3::uuid[], $4::int[], $5::text[], $6::int[], $7::int[])
        as v(id, agreement_id, period_number, idempotency_key, amount, attempt)
      on conflict (agreement_id, period_number) do update set
        idempotency_key = excluded.idempotency_key, amount = excluded.amount, status = 'charging',

@@ -66,7 +66,7 @@ export async function runRenewals(deps: Deps, options: RunOptions): Promise<Rene
     ctx,
     lookups,
     seller,
-    pspAccount: operator?.psp.account ?? 'sandbox',
+    pspAccount: operator?.psp?.account ?? 'sandbox',
     skip,
     batchSize: options.batchSize ?? 200,
   };

@@ -52,7 +52,7 @@ export async function addPaymentMethod(
   const userId = customer(ctx);
   const { token } = parseOrThrow(addPaymentMethodSchema, input);
   const operator = await deps.operators.get(ctx.operatorId);
-  const added = await deps.psp.addCard({ token, operatorAccount: operator?.psp.account ?? 'sandbox' });
+  const added = await deps.psp.addCard({ token, operatorAccount: operator?.psp?.account ?? 'sandbox' });
   if (added.status === 'declined') throw new AppError('PAYMENT_DECLINED', 'The card was declined');
   const id = randomUUID();
   const { rows } = await deps.pool.query(
