@@ -123,7 +123,7 @@ describe('compensation when overtaken', () => {
         },
       ]);
     const after = stateOf([...cancelled(), ...decide(renewal(2, now), stateOf(cancelled()))]);
-    expect(after).toMatchObject({ status: 'cancelled_at_period_end', validTo: stateOf(cancelled()).validTo });
+    expect(after).toMatchObject({ status: 'cancelled_at_period_end', validTo: (stateOf(cancelled()) as { validTo: string }).validTo });
     // Delivered again: refused once only.
     spec
       .given([...cancelled(), ...decide(renewal(2, now), stateOf(cancelled()))])
