@@ -27,6 +27,7 @@ import { runRenewals } from './commands/running-renewals/run-renewals.js';
 import { resumeFirstCharges } from './charging/first-charge.js';
 import { slowedDown } from './charging/slow-psp.js';
 import { resumeRefunds } from './charging/refunds.js';
+import { reconcile } from './charging/reconcile.js';
 
 export async function bootstrap(): Promise<void> {
   const config = loadConfig(configSchema);
@@ -119,6 +120,26 @@ export async function bootstrap(): Promise<void> {
   );
   if (config.RENEWAL_INTERVAL_MS > 0) scheduler.start();
   shutdown.add('renewal scheduler', () => scheduler.stop());
+
+  // The reconciliation, on its own: anything it finds is logged for the operator's attention.
+  const reconciler = setInterval(
+    () => {
+      void (async () => {
+        for (const operatorId of (await listOperators()).items.map((o) => o.id)) {
+          const report = await reconcile(deps, operatorId);
+          if (report.problems.length > 0)
+            logger.error(
+              { operatorId, problems: report.problems },
+              'reconciliation found money not accounted for',
+            );
+        }
+      })().catch((err) => logger.warn({ err }, 'reconciliation failed; the next interval tries again'));
+    },
+    config.RECONCILE_INTERVAL_MS || 2 ** 31 - 1,
+  );
+  reconciler.unref();
+  if (config.RECONCILE_INTERVAL_MS === 0) clearInterval(reconciler);
+  shutdown.add('reconciliation', () => clearInterval(reconciler));
 
   const erasures = new DurableConsumer({
     nc,

@@ -20,6 +20,10 @@ export const configSchema = baseServiceConfig.extend({
   /** How often first charges left between intent and outcome (a crash) are taken up again. */
   FIRST_CHARGE_RESUME_MS: z.coerce.number().int().min(100).default(5_000),
   /** How often the reconciliation runs for every operator (0: only by request). */
-  RECONCILE_INTERVAL_MS: z.coerce.number().int().min(0).default(15 * 60_000),
+  RECONCILE_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(15 * 60_000),
 });
 export type Config = z.output<typeof configSchema>;

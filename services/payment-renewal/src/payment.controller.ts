@@ -17,6 +17,7 @@ import { adminListReceipts, adminReceiptsCsv } from './projections/receipts/admi
 import { getReceipt, listReceipts } from './projections/receipts/receipts.js';
 import { receivePspWebhook } from './psp/webhooks.js';
 import { chargeFirstPeriodRequest } from './charging/first-charge-request.js';
+import { reconcileRequest } from './charging/reconcile.js';
 
 @Controller()
 @UseInterceptors(EnvelopeInterceptor)
@@ -96,6 +97,11 @@ export class PaymentController {
   @MessagePattern(PAYMENT_SUBJECTS.chargeFirstPeriod)
   chargeFirstPeriod(@Payload() data: unknown, @RpcContext() ctx: RequestContext) {
     return chargeFirstPeriodRequest(this.deps, data, ctx);
+  }
+
+  @MessagePattern(PAYMENT_SUBJECTS.reconcile)
+  reconcile(@Payload() data: unknown, @RpcContext() ctx: RequestContext) {
+    return reconcileRequest(this.deps, data, ctx);
   }
 
   @MessagePattern(PAYMENT_SUBJECTS.pspWebhook)

@@ -419,7 +419,8 @@ export function chargeDecision(state: AgreementState, periodNumber: number, now:
       return { charge: false, reason: 'payment_timeout' };
     return { charge: true };
   }
-  if (state.status !== 'active' && state.status !== 'past_due') return { charge: false, reason: state.status };
+  if (state.status !== 'active' && state.status !== 'past_due')
+    return { charge: false, reason: state.status };
   if (!state.product.autoRenew) return { charge: false, reason: 'one_off' };
   if (periodNumber !== paid + 1) return { charge: false, reason: 'not_the_next_period' };
   return { charge: true };

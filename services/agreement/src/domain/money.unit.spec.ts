@@ -68,14 +68,20 @@ const renewal = (periodNumber: number, now: Date, chargeId = `c-${periodNumber}`
 });
 const cancelled = (): AgreementEvent[] => {
   const events = activated();
-  return [...events, ...decide({ type: 'Cancel', userId: 'u-1', now: at('2027-02-10T09:00:00Z') }, stateOf(events))];
+  return [
+    ...events,
+    ...decide({ type: 'Cancel', userId: 'u-1', now: at('2027-02-10T09:00:00Z') }, stateOf(events)),
+  ];
 };
 
 describe('no charge without a live decision', () => {
   it('says period 1 may be charged while the purchase is pending, not once it timed out or settled', () => {
     expect(chargeDecision(stateOf(requested()), 1, bought)).toEqual({ charge: true });
     const late = new Date(bought.getTime() + PAYMENT_TIMEOUT_MS);
-    expect(chargeDecision(stateOf(requested()), 1, late)).toEqual({ charge: false, reason: 'payment_timeout' });
+    expect(chargeDecision(stateOf(requested()), 1, late)).toEqual({
+      charge: false,
+      reason: 'payment_timeout',
+    });
     expect(chargeDecision(stateOf(activated()), 1, bought)).toEqual({ charge: false, reason: 'paid' });
     expect(chargeDecision(initialState(), 1, bought)).toEqual({ charge: false, reason: 'not_found' });
   });
@@ -98,7 +104,10 @@ describe('no charge without a live decision', () => {
         ? ({ ...e, data: { ...e.data, product: { ...e.data.product, autoRenew: false } } } as AgreementEvent)
         : e,
     );
-    const active = [...oneOff, ...decide({ type: 'ActivateAgreement', chargeId: 'c-1', now: bought }, stateOf(oneOff))];
+    const active = [
+      ...oneOff,
+      ...decide({ type: 'ActivateAgreement', chargeId: 'c-1', now: bought }, stateOf(oneOff)),
+    ];
     expect(chargeDecision(stateOf(active), 2, now)).toEqual({ charge: false, reason: 'one_off' });
   });
 });
@@ -123,7 +132,10 @@ describe('compensation when overtaken', () => {
         },
       ]);
     const after = stateOf([...cancelled(), ...decide(renewal(2, now), stateOf(cancelled()))]);
-    expect(after).toMatchObject({ status: 'cancelled_at_period_end', validTo: (stateOf(cancelled()) as { validTo: string }).validTo });
+    expect(after).toMatchObject({
+      status: 'cancelled_at_period_end',
+      validTo: (stateOf(cancelled()) as { validTo: string }).validTo,
+    });
     // Delivered again: refused once only.
     spec
       .given([...cancelled(), ...decide(renewal(2, now), stateOf(cancelled()))])
@@ -134,7 +146,10 @@ describe('compensation when overtaken', () => {
   it('refuses a first charge that succeeded after the purchase failed (a late PSP answer)', () => {
     const failed = [
       ...requested(),
-      ...decide({ type: 'EndIfOver', now: new Date(bought.getTime() + PAYMENT_TIMEOUT_MS) }, stateOf(requested())),
+      ...decide(
+        { type: 'EndIfOver', now: new Date(bought.getTime() + PAYMENT_TIMEOUT_MS) },
+        stateOf(requested()),
+      ),
     ];
     expect(stateOf(failed).status).toBe('failed');
     spec
@@ -169,10 +184,7 @@ describe('compensation when overtaken', () => {
   });
 
   it('keeps a charge it holds (a redelivery) without refusing it', () => {
-    spec
-      .given(activated())
-      .when({ type: 'ActivateAgreement', chargeId: 'c-1', now: bought })
-      .then([]);
+    spec.given(activated()).when({ type: 'ActivateAgreement', chargeId: 'c-1', now: bought }).then([]);
   });
 });
 
@@ -211,7 +223,10 @@ describe('refunds of every paid period', () => {
     expect(refunds[0].amount.amount).toBeGreaterThan(0);
     expect(refunds[0].amount.amount).toBeLessThan(price.amount);
     expect(refunds[1].amount.amount).toBe(price.amount);
-    const none = decide({ type: 'Terminate', reason: 'Misuse', refund: 'none', now }, stateOf(renewedAhead()));
+    const none = decide(
+      { type: 'Terminate', reason: 'Misuse', refund: 'none', now },
+      stateOf(renewedAhead()),
+    );
     expect(none[0].data).toMatchObject({ refund: null });
     expect(none[0].data).not.toHaveProperty('refunds');
   });

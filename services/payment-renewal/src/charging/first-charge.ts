@@ -223,7 +223,12 @@ async function appendSettlement(
 ): Promise<void> {
   const c = row.details!;
   const at = (row.settled_at ?? deps.clock.now()).toISOString();
-  const common = { chargeId: row.id, agreementId: c.agreementId, periodNumber: PERIOD, amount: nok(row.amount) };
+  const common = {
+    chargeId: row.id,
+    agreementId: c.agreementId,
+    periodNumber: PERIOD,
+    amount: nok(row.amount),
+  };
   const data: ChargeSucceeded | ChargeFailed =
     row.status === 'succeeded'
       ? { ...common, receiptId: row.receipt_id!, chargedAt: at }
@@ -268,7 +273,12 @@ function outcomeOf(row: ChargeRow): FirstChargeOutcome {
         at: row.settled_at?.toISOString(),
       };
     case 'failed':
-      return { ...base, status: 'failed', reason: row.reason ?? 'processing_error', at: row.settled_at?.toISOString() };
+      return {
+        ...base,
+        status: 'failed',
+        reason: row.reason ?? 'processing_error',
+        at: row.settled_at?.toISOString(),
+      };
     case 'not_charged':
       return { ...base, status: 'not_charged' };
     default:

@@ -16,6 +16,7 @@ import {
   type Harness,
 } from '../commands/running-renewals/renewals.test-helpers.js';
 import { settleFirstCharge } from './first-charge.js';
+import { reconcile } from './reconcile.js';
 import { slowedDown } from './slow-psp.js';
 
 describe('money that is always right', () => {
@@ -32,9 +33,10 @@ describe('money that is always right', () => {
   const pspCharges = async (a: AgreementFixture) =>
     Number(
       (
-        await h.db.pool.query(`select count(*)::int as n from sandbox_charges where idempotency_key like $1`, [
-          `${a.agreementId}:%`,
-        ])
+        await h.db.pool.query(
+          `select count(*)::int as n from sandbox_charges where idempotency_key like $1`,
+          [`${a.agreementId}:%`],
+        )
       ).rows[0].n,
     );
 
@@ -55,14 +57,19 @@ describe('money that is always right', () => {
     const renewing = await activeAgreement(h, { validTo });
     // The agreement has the cancel; its event has not reached payment's renewal row yet.
     h.decisions.set(cancelled.agreementId, { charge: false, reason: 'cancelled_at_period_end' });
-    const run = await runRenewals(h.deps, { operatorId: h.operatorId, asOf: new Date(cancelled.renewal.dueAt) });
+    const run = await runRenewals(h.deps, {
+      operatorId: h.operatorId,
+      asOf: new Date(cancelled.renewal.dueAt),
+    });
     expect(run.charged).toBe(1);
     expect(await pspCharges(cancelled)).toBe(0);
     expect(await pspCharges(renewing)).toBe(1);
     expect(h.asked.get(cancelled.agreementId)).toBe(1);
     expect(h.asked.get(renewing.agreementId)).toBe(1);
     const row = (
-      await h.db.pool.query('select next_attempt_at from renewals where agreement_id = $1', [cancelled.agreementId])
+      await h.db.pool.query('select next_attempt_at from renewals where agreement_id = $1', [
+        cancelled.agreementId,
+      ])
     ).rows[0];
     expect(row.next_attempt_at).toBeNull();
     // A second run charges nothing and asks nothing more of the cancelled one.
@@ -131,20 +138,28 @@ describe('money that is always right', () => {
     ]);
     expect(refunds.rows.map((r) => r.amount)).toEqual([charge.amount]);
     const notes = (
-      await h.db.pool.query(`select body from receipts where agreement_id = $1 and kind = 'refund'`, [a.agreementId])
+      await h.db.pool.query(`select body from receipts where agreement_id = $1 and kind = 'refund'`, [
+        a.agreementId,
+      ])
     ).rows.map((r) => r.body);
     expect(notes).toHaveLength(1);
-    expect(notes[0]).toMatchObject({ total: { amount: -charge.amount }, issuedAt: '2027-05-08T10:00:00.000Z' });
+    expect(notes[0]).toMatchObject({
+      total: { amount: -charge.amount },
+      issuedAt: '2027-05-08T10:00:00.000Z',
+    });
     const texts = (
-      await h.db.pool.query(`select template, params from notifications where user_id = $1 and template = 'refund'`, [
-        a.userId,
-      ])
+      await h.db.pool.query(
+        `select template, params from notifications where user_id = $1 and template = 'refund'`,
+        [a.userId],
+      )
     ).rows;
     expect(texts).toEqual([
       { template: 'refund', params: expect.objectContaining({ number: notes[0].number }) },
     ]);
     const reason = (
-      await h.db.pool.query('select reason from refunds where agreement_id = $1 and period_number = 2', [a.agreementId])
+      await h.db.pool.query('select reason from refunds where agreement_id = $1 and period_number = 2', [
+        a.agreementId,
+      ])
     ).rows[0].reason;
     expect(reason).toBe('rejected');
   });
@@ -193,10 +208,30 @@ describe('money that is always right', () => {
         endedAt: '2027-07-01T00:00:00.000Z',
       }),
     ).rejects.toMatchObject({ code: 'RULE_VIOLATED' });
-    const psp = await h.db.pool.query('select count(*)::int as n from sandbox_refunds where idempotency_key like $1', [
-      `refund:${a.agreementId}:%`,
-    ]);
+    const psp = await h.db.pool.query(
+      'select count(*)::int as n from sandbox_refunds where idempotency_key like $1',
+      [`refund:${a.agreementId}:%`],
+    );
     expect(psp.rows[0].n).toBe(0);
+  });
+
+  it('reconciles: every success has one receipt and is kept or refunded; anything else is reported', async () => {
+    const clean = await reconcile(h.deps, h.operatorId);
+    expect(clean.successes).toBeGreaterThan(0);
+    expect(clean.problems).toEqual([]);
+    // Money the books cannot account for: a success with no receipt, kept for a failed purchase.
+    const a = await activeAgreement(h, { validTo: new Date('2027-08-10T22:00:00Z') });
+    await h.db.pool.query(
+      `insert into charges (operator_id, id, agreement_id, period_number, idempotency_key, amount, status, settled_at)
+       values ($1, gen_random_uuid(), $2, 1, $2 || ':1', 125000, 'succeeded', now() - interval '1 hour')`,
+      [h.operatorId, a.agreementId],
+    );
+    await h.db.pool.query(`update renewals set status = 'failed' where agreement_id = $1`, [a.agreementId]);
+    const report = await reconcile(h.deps, h.operatorId);
+    expect(report.problems.map((p) => [p.kind, p.agreementId]).sort()).toEqual([
+      ['money_kept_for_failed_purchase', a.agreementId],
+      ['success_without_receipt', a.agreementId],
+    ]);
   });
 
   const firstChargeOf = (a: AgreementFixture) => ({

@@ -43,14 +43,16 @@ export interface RefundIntent {
  */
 export async function recordRefundIntent(tx: pg.PoolClient, i: RefundIntent): Promise<void> {
   const charge = (
-    await tx.query('select status, amount from charges where agreement_id = $1 and period_number = $2 and operator_id = $3', [
-      i.agreementId,
-      i.periodNumber,
-      i.operatorId,
-    ])
+    await tx.query(
+      'select status, amount from charges where agreement_id = $1 and period_number = $2 and operator_id = $3',
+      [i.agreementId, i.periodNumber, i.operatorId],
+    )
   ).rows[0];
   if (!charge || charge.status !== 'succeeded')
-    throw new AppError('CONFLICT', `no settled charge of period ${i.periodNumber} of ${i.agreementId} to refund`);
+    throw new AppError(
+      'CONFLICT',
+      `no settled charge of period ${i.periodNumber} of ${i.agreementId} to refund`,
+    );
   if (i.amount > charge.amount)
     throw new AppError('RULE_VIOLATED', `refund ${i.amount} exceeds the charge ${charge.amount}`);
   await insertIntent(tx, i);
@@ -95,9 +97,12 @@ export async function settleRefund(deps: Deps, i: RefundIntent): Promise<void> {
     idempotencyKey: row.idempotency_key,
     operatorAccount: operator?.psp?.account ?? 'sandbox',
   });
-  if (refunded.status !== 'succeeded') throw new AppError('UNAVAILABLE', `the PSP did not refund ${row.idempotency_key}`);
+  if (refunded.status !== 'succeeded')
+    throw new AppError('UNAVAILABLE', `the PSP did not refund ${row.idempotency_key}`);
   await inTransaction(deps.pool, async (tx) => {
-    const locked = await tx.query(`select 1 from refunds where id = $1 and status = 'refunding' for update`, [row.id]);
+    const locked = await tx.query(`select 1 from refunds where id = $1 and status = 'refunding' for update`, [
+      row.id,
+    ]);
     if (!locked.rowCount) return; // recorded by another path
     const original = row.receipt as Receipt | null;
     const at = new Date(intent.at);

@@ -4,11 +4,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { AppError, isAppError, parseOrThrow, type RequestContext } from '@parking/contracts';
 import { purchaseRequestSchema, type Agreement, type PurchaseRequest } from '@parking/contracts/agreement';
 import { CATALOGUE_SUBJECTS, type Product } from '@parking/contracts/catalogue';
-import {
-  PAYMENT_SUBJECTS,
-  type FirstPeriodCharge,
-  type PaymentMethod,
-} from '@parking/contracts/payment';
+import { PAYMENT_SUBJECTS, type FirstPeriodCharge, type PaymentMethod } from '@parking/contracts/payment';
 import { runAgreementCommand } from '../run-command.js';
 import { evolve, initialState, type AgreementEvent, type AgreementState } from '../../domain/agreement.js';
 import { decide, type RequestPurchase } from '../../domain/decide.js';
@@ -134,7 +130,10 @@ async function chargeFirstPeriodNow(
       { timeoutMs: waitMs },
     );
   } catch (err) {
-    deps.logger.warn({ err, agreementId: state.agreementId }, 'no direct answer on the first charge; the event path settles it');
+    deps.logger.warn(
+      { err, agreementId: state.agreementId },
+      'no direct answer on the first charge; the event path settles it',
+    );
     return null;
   }
   if (charge.status !== 'succeeded' && charge.status !== 'failed') return null;

@@ -107,7 +107,11 @@ const TAKE = `
  * One batch on `session`, a connection outside any transaction that holds the batch's locks until it
  * ends. Every write is its own short transaction on the pool.
  */
-export async function chargeDueBatch(deps: Deps, session: pg.PoolClient, o: BatchOptions): Promise<BatchResult> {
+export async function chargeDueBatch(
+  deps: Deps,
+  session: pg.PoolClient,
+  o: BatchOptions,
+): Promise<BatchResult> {
   const candidates = o.agreementId
     ? [o.agreementId]
     : (await session.query(CANDIDATES, [o.operatorId, o.asOf, o.skip, o.batchSize])).rows.map(
@@ -195,7 +199,11 @@ type Decided = ToCharge | Extract<Outcome, { kind: 'refused' | 'already_charged'
 async function plan(o: BatchOptions, row: DueRenewal): Promise<Planned> {
   if (row.charge_status === 'succeeded') return { kind: 'already_charged', row };
   const inFlight = row.charge_status === 'charging' || row.charge_status === 'pending';
-  if (!inFlight && row.employee_number && !(await o.lookups.stillEmployed(row.product_id, row.employee_number)))
+  if (
+    !inFlight &&
+    row.employee_number &&
+    !(await o.lookups.stillEmployed(row.product_id, row.employee_number))
+  )
     return { kind: 'refused', row };
   // A retry charges what the first attempt asked; a charge in flight is asked about again, same key.
   const attempt = row.charge_status === 'failed' ? row.charge_attempt! + 1 : (row.charge_attempt ?? 1);

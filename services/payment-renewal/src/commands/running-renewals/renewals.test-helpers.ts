@@ -56,7 +56,9 @@ export function answerChargeDecisions(
       if (!operatorIds.includes(operatorId)) return;
       const packet = msg.json<{ id: string; data: ChargeDecisionsRequest }>();
       const items = packet.data.items.map((i) => ({ ...i, ...decide(i.agreementId, i.periodNumber) }));
-      msg.respond(JSON.stringify({ id: packet.id, response: { ok: true, data: { items } }, isDisposed: true }));
+      msg.respond(
+        JSON.stringify({ id: packet.id, response: { ok: true, data: { items } }, isDisposed: true }),
+      );
     },
   });
 }

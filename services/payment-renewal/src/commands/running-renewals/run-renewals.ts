@@ -76,7 +76,9 @@ export async function runRenewals(deps: Deps, options: RunOptions): Promise<Rene
     await inTransaction(deps.pool, (tx) =>
       tx.query('select 1 from renewals where agreement_id = $1 for update', [options.agreementId]),
     );
-    add(await withSession(deps, (s) => chargeDueBatch(deps, s, { ...batch, agreementId: options.agreementId })));
+    add(
+      await withSession(deps, (s) => chargeDueBatch(deps, s, { ...batch, agreementId: options.agreementId })),
+    );
     return { ...totals, ended: 0 };
   }
   const worker = () =>

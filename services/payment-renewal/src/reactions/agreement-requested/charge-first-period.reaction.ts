@@ -7,11 +7,7 @@
 import type { AgreementRequested } from '@parking/contracts/agreement';
 import type { ConsumedEvent } from '@parking/messaging';
 import type pg from 'pg';
-import {
-  recordFirstChargeIntent,
-  settleFirstCharge,
-  type FirstCharge,
-} from '../../charging/first-charge.js';
+import { recordFirstChargeIntent, settleFirstCharge, type FirstCharge } from '../../charging/first-charge.js';
 import type { Deps } from '../../deps.js';
 
 export function firstChargeOf(operatorId: string, r: AgreementRequested): FirstCharge {
