@@ -157,6 +157,8 @@ export interface AgreementRequested {
   periodNumber: number;
   period: { from: string; to: string };
   snapshot: ValiditySnapshot;
+  /** The location's time zone (dates in texts and receipts are told in it). */
+  timeZone?: string;
 }
 /**
  * Every other agreement integration event: the snapshot, plus what payment-renewal needs to charge the

@@ -45,6 +45,7 @@ export const chargeFirstPeriodSchema = z.object({
   vatRate: z.number().min(0).max(100),
   period: z.object({ from: z.string(), to: z.string() }),
   plates: z.array(z.string().max(20)).max(10),
+  timeZone: z.string().max(100).optional(),
 });
 export type ChargeFirstPeriod = z.infer<typeof chargeFirstPeriodSchema>;
 export interface FirstPeriodCharge {

@@ -51,6 +51,7 @@ export function toIntegrationMessage(
       periodNumber: 1,
       period: { from: state.validFrom, to: state.validTo },
       snapshot,
+      timeZone: state.product.timeZone,
     };
     return { subject, data };
   }

@@ -31,6 +31,8 @@ export interface FirstCharge {
   vatRate: number;
   period: { from: string; to: string };
   plates: string[];
+  /** The location's time zone (dates on the receipt). */
+  timeZone?: string;
   /** When the purchase was recorded (the agreement's 15-minute timeout counts from it). */
   requestedAt?: string;
 }
@@ -184,6 +186,7 @@ export async function recordFirstChargeOutcome(
       period: c.period,
       amount: row.amount,
       vatRate: c.vatRate,
+      timeZone: c.timeZone,
     });
     receiptId = receipt.id;
     await enqueueNotifications(tx, [

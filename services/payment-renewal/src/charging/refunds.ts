@@ -33,6 +33,7 @@ export interface RefundIntent {
   product?: { id: string; name: string };
   period?: { from: string; to: string };
   vatRate?: number;
+  timeZone?: string;
   correlationId?: string;
   causationId?: string;
 }
@@ -118,6 +119,7 @@ export async function settleRefund(deps: Deps, i: RefundIntent): Promise<void> {
       period: original?.period ?? intent.period ?? { from: '', to: '' },
       amount: row.amount,
       vatRate: original?.vatRate ?? intent.vatRate ?? 25,
+      timeZone: intent.timeZone,
       fallbackSeller: original?.seller,
     });
     await tx.query(

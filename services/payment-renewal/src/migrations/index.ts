@@ -164,6 +164,8 @@ export const migrations: Migration[] = [
       alter table refunds add column reason text not null default 'pro_rata';
       alter table refunds add column details jsonb;
       alter table refunds add column updated_at timestamptz not null default now();
+      -- The location's time zone, for dates in renewal texts and receipts.
+      alter table renewals add column time_zone text;
       create index refunds_in_flight on refunds (updated_at) where status = 'refunding';
     `,
   },

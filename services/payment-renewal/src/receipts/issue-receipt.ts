@@ -19,6 +19,7 @@ export interface ReceiptRequest {
   /** VAT-inclusive øre: the amount charged, or refunded. */
   amount: number;
   vatRate: number;
+  timeZone?: string;
   /** The seller as the original receipt named it, when the operator is not found. */
   fallbackSeller?: Receipt['seller'];
 }
@@ -52,6 +53,7 @@ export async function issueReceipt(
     period: r.period,
     amount: r.amount,
     vatRate: r.vatRate,
+    timeZone: r.timeZone,
   });
   await tx.query(
     `insert into receipts (operator_id, id, number, user_id, agreement_id, kind, issued_at, body)

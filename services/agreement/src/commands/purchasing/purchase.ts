@@ -125,6 +125,7 @@ async function chargeFirstPeriodNow(
         vatRate: state.product.vatRate,
         period: { from: state.validFrom, to: state.validTo },
         plates: state.vehicles.map((v) => v.plate),
+        timeZone: state.product.timeZone,
       },
       system,
       { timeoutMs: waitMs },

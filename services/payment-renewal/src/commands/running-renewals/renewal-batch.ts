@@ -15,6 +15,7 @@ import type pg from 'pg';
 import type { CatalogueLookups } from '../../catalogue/catalogue-lookups.js';
 import type { Deps } from '../../deps.js';
 import { chargeKey, uuidFrom } from '../../domain/ids.js';
+import { localDay } from '../../domain/dates.js';
 import { formatNok, nextAttemptAt, renewalAmount } from '../../domain/renewal-schedule.js';
 import { enqueueNotifications, type Notification } from '../../notifications/notifications.js';
 import type { ChargeResult } from '../../psp/psp.port.js';
@@ -39,6 +40,7 @@ export interface DueRenewal {
   amount: number;
   due_at: Date;
   retry_at: Date[];
+  time_zone: string | null;
   charge_status: 'succeeded' | 'failed' | 'pending' | 'charging' | null;
   charge_attempt: number | null;
   charge_amount: number | null;
@@ -331,7 +333,7 @@ export async function record(
         operatorId: o.operatorId,
         userId: r.user_id,
         template: 'renewal_refused',
-        params: { product: r.product_name, until: osloDate(r.valid_to) },
+        params: { product: r.product_name, until: dayOf(r, r.valid_to) },
       });
     }
     if (x.kind !== 'charged' && x.kind !== 'failed') continue;
@@ -357,7 +359,7 @@ export async function record(
         operatorId: o.operatorId,
         userId: r.user_id,
         template: 'renewal_failed',
-        params: { amount: formatNok(x.amount), product: r.product_name, until: osloDate(r.valid_to) },
+        params: { amount: formatNok(x.amount), product: r.product_name, until: dayOf(r, r.valid_to) },
       });
     }
   }
@@ -417,10 +419,5 @@ const eventName = (chargeId: string, attempt: number) =>
 export const receiptIdOf = (r: DueRenewal) =>
   uuidFrom(`receipt:${chargeKey(r.agreement_id, r.period_number)}`);
 
-const osloDay = new Intl.DateTimeFormat('nb-NO', {
-  timeZone: 'Europe/Oslo',
-  day: 'numeric',
-  month: 'numeric',
-  year: 'numeric',
-});
-const osloDate = (d: Date) => osloDay.format(d);
+/** A date in a text: the calendar day in the agreement's location, d.m.yyyy. */
+const dayOf = (r: DueRenewal, d: Date) => localDay(d, r.time_zone ?? 'Europe/Oslo');

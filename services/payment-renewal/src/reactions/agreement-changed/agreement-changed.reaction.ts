@@ -36,6 +36,7 @@ export function refundsOf(event: ConsumedEvent): RefundIntent[] {
         ? { from: d.paidPeriod.from, to: d.paidPeriod.to }
         : undefined,
     vatRate: d.vatRate,
+    timeZone: d.timeZone,
     correlationId: event.correlationId,
     causationId: event.eventId,
   });

@@ -22,6 +22,7 @@ export function firstChargeOf(operatorId: string, r: AgreementRequested): FirstC
     vatRate: r.vatRate,
     period: r.period,
     plates: r.snapshot.vehicles.map((v) => v.plate),
+    ...(r.timeZone ? { timeZone: r.timeZone } : {}),
   };
 }
 
