@@ -14,7 +14,7 @@ import type pg from 'pg';
 import type { Deps } from '../deps.js';
 import { chargeKey, uuidFrom } from '../domain/ids.js';
 import { formatNok } from '../domain/renewal-schedule.js';
-import { enqueueNotifications } from '../notifications/notifications.js';
+import { enqueueNotifications, sendPendingNotifications } from '../notifications/notifications.js';
 import { pspRefOf } from '../projections/payment-methods/payment-methods.js';
 import type { ChargeResult } from '../psp/psp.port.js';
 import { issueReceipt } from '../receipts/issue-receipt.js';
@@ -132,6 +132,11 @@ export async function settleFirstCharge(
   const recorded = await inTransaction(deps.pool, (tx) =>
     recordFirstChargeOutcome(deps, tx, row.id, result, o),
   );
+  // The receipt text goes now, not at the sender's next tick (the customer waits at the phone).
+  if (recorded?.status === 'succeeded')
+    void sendPendingNotifications(deps.pool, deps.rpc, deps.logger).catch((err) =>
+      deps.logger.warn({ err }, 'the receipt text waits for the sender'),
+    );
   return outcomeOf(recorded ?? (await load(deps.pool, c.agreementId))!);
 }
 
