@@ -12,6 +12,8 @@ import {
 } from '@parking/platform';
 import { AGREEMENT_EVENTS } from '@parking/contracts/agreement';
 import { IDENTITY_EVENTS } from '@parking/contracts/identity';
+import { CATALOGUE_EVENTS } from '@parking/contracts/catalogue';
+import { priceChangedReaction } from './reactions/price-changed/price-changed.reaction.js';
 import { configSchema } from './config.js';
 import type { Deps } from './deps.js';
 import { toIntegrationMessage } from './integration/integration-events.js';
@@ -140,6 +142,17 @@ export async function bootstrap(): Promise<void> {
   reconciler.unref();
   if (config.RECONCILE_INTERVAL_MS === 0) clearInterval(reconciler);
   shutdown.add('reconciliation', () => clearInterval(reconciler));
+
+  const priceChanges = new DurableConsumer({
+    nc,
+    pool,
+    durable: `${config.CONSUMER_PREFIX}-price-changed`,
+    filterSubject: CATALOGUE_EVENTS.productPriceChanged,
+    handle: priceChangedReaction,
+    logger,
+  });
+  await priceChanges.start();
+  shutdown.add('price-changed consumer', () => priceChanges.stop());
 
   const erasures = new DurableConsumer({
     nc,

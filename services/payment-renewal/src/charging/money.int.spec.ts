@@ -11,12 +11,15 @@ import {
   activeAgreement,
   harness,
   HOUR,
+  inTx,
   tell,
   type AgreementFixture,
   type Harness,
 } from '../commands/running-renewals/renewals.test-helpers.js';
 import { settleFirstCharge } from './first-charge.js';
 import { reconcile } from './reconcile.js';
+import { randomUUID } from 'node:crypto';
+import { priceChangedReaction } from '../reactions/price-changed/price-changed.reaction.js';
 import { slowedDown } from './slow-psp.js';
 
 describe('money that is always right', () => {
@@ -231,6 +234,50 @@ describe('money that is always right', () => {
     expect(report.problems.map((p) => [p.kind, p.agreementId]).sort()).toEqual([
       ['money_kept_for_failed_purchase', a.agreementId],
       ['success_without_receipt', a.agreementId],
+    ]);
+  });
+
+  it('texts the new price and the date it applies to every customer whose agreement renews at it', async () => {
+    const productId = randomUUID();
+    const validTo = new Date('2027-09-10T22:00:00Z');
+    const renewing = await activeAgreement(h, { validTo, productId });
+    const cancelled = await activeAgreement(h, { validTo, productId });
+    await tell(h, cancelled, 'AgreementCancelled', { status: 'cancelled_at_period_end', renewal: null });
+    const other = await activeAgreement(h, { validTo });
+    const event = {
+      eventId: randomUUID(),
+      type: 'ProductPriceChanged',
+      subject: 'parking.catalogue.ProductPriceChanged',
+      streamId: `product-${productId}`,
+      streamVersion: 2,
+      schemaVersion: 1,
+      operatorId: h.operatorId,
+      data: {
+        product: { id: productId, name: 'Ansatt måned' },
+        timeZone: 'Europe/Oslo',
+        change: {
+          price: nok(140000),
+          previousPrice: nok(125000),
+          changedAt: '2027-08-01T10:00:00.000Z',
+          effectiveFrom: '2027-08-31T22:00:00.000Z',
+        },
+      },
+      deliveryCount: 1,
+      streamSequence: 1,
+    };
+    await inTx(h.db.pool, (tx) => priceChangedReaction(event as never, tx));
+    await inTx(h.db.pool, (tx) => priceChangedReaction(event as never, tx)); // delivered again
+    const texts = (
+      await h.db.pool.query(
+        `select user_id, params from notifications where template = 'price_change' and user_id = any($1)`,
+        [[renewing.userId, cancelled.userId, other.userId]],
+      )
+    ).rows;
+    expect(texts).toEqual([
+      {
+        user_id: renewing.userId,
+        params: { product: 'Ansatt måned', amount: 'kr 1 400,00', from: '1.9.2027' },
+      },
     ]);
   });
 
