@@ -147,12 +147,22 @@ async function agreementSaysCharge(deps: Deps, c: FirstCharge, correlationId?: s
     caller: { kind: 'system', service: 'payment-renewal' },
     correlationId: correlationId ?? `first-charge:${c.agreementId}`,
   };
-  const answer = await deps.rpc.request<ChargeDecisions>(
-    AGREEMENT_SUBJECTS.chargeDecisions,
-    { items: [{ agreementId: c.agreementId, periodNumber: PERIOD }] },
-    ctx,
-    { timeoutMs: 10_000 },
-  );
+  // The agreement service may be starting (the recovery path runs right after its crash): ask a few
+  // times before leaving the intent to the resumer.
+  let answer: ChargeDecisions | undefined;
+  for (let attempt = 1; !answer; attempt++) {
+    try {
+      answer = await deps.rpc.request<ChargeDecisions>(
+        AGREEMENT_SUBJECTS.chargeDecisions,
+        { items: [{ agreementId: c.agreementId, periodNumber: PERIOD }] },
+        ctx,
+        { timeoutMs: 10_000 },
+      );
+    } catch (err) {
+      if (attempt >= 5) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 400 * attempt));
+    }
+  }
   return answer.items[0]?.charge === true;
 }
 
