@@ -226,8 +226,8 @@ describe('money that is always right', () => {
     const a = await activeAgreement(h, { validTo: new Date('2027-08-10T22:00:00Z') });
     await h.db.pool.query(
       `insert into charges (operator_id, id, agreement_id, period_number, idempotency_key, amount, status, settled_at)
-       values ($1, gen_random_uuid(), $2, 1, $2 || ':1', 125000, 'succeeded', now() - interval '1 hour')`,
-      [h.operatorId, a.agreementId],
+       values ($1, gen_random_uuid(), $2::uuid, 1, $3, 125000, 'succeeded', now() - interval '1 hour')`,
+      [h.operatorId, a.agreementId, `${a.agreementId}:1`],
     );
     await h.db.pool.query(`update renewals set status = 'failed' where agreement_id = $1`, [a.agreementId]);
     const report = await reconcile(h.deps, h.operatorId);
