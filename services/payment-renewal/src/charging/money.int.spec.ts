@@ -111,7 +111,7 @@ describe('money that is always right', () => {
     } finally {
       h.deps.psp = realPsp;
     }
-  });
+  }, 90_000);
 
   it('refunds in full a renewal charge the agreement refused (cancelled while it was in flight), with a credit note and a text', async () => {
     const a = await activeAgreement(h, { validTo: new Date('2027-05-10T22:00:00Z') });
