@@ -3,7 +3,8 @@
 // transaction id (a slow PSP stalls no reader); a charge the agreement refused is refunded in full
 // with a credit note and a text; a withdrawal refunds every paid period, one credit note per charge.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { AgreementChanged } from '@parking/contracts/agreement';
+import type { Subscription } from '@nats-io/transport-node';
+import { AGREEMENT_SUBJECTS, type AgreementChanged } from '@parking/contracts/agreement';
 import { nok } from '@parking/contracts';
 import type { PspPort } from '../psp/psp.port.js';
 import { runRenewals } from '../commands/running-renewals/run-renewals.js';
@@ -25,11 +26,24 @@ import { slowedDown } from './slow-psp.js';
 describe('money that is always right', () => {
   let h: Harness;
   let realPsp: PspPort;
+  let endDue: Subscription;
   beforeAll(async () => {
     h = await harness();
     realPsp = h.deps.psp;
+    // The agreement service's end-of-run question, answered for this operator here: other suites on
+    // this nats-server answer it for every operator, and one closing mid-request left a run waiting for
+    // its 60 s timeout (seen once, with the 1000-agreement suite and the run suite alongside).
+    endDue = h.nc.subscribe(AGREEMENT_SUBJECTS.endDue, {
+      callback: (_err, msg) => {
+        if (msg.headers?.get('x-operator-id') !== h.operatorId) return;
+        const { id } = msg.json<{ id: string }>();
+        msg.respond(JSON.stringify({ id, response: { ok: true, data: { ended: 0 } }, isDisposed: true }));
+      },
+    });
+    await h.nc.flush();
   });
   afterAll(async () => {
+    endDue.unsubscribe();
     await h.close();
   });
 

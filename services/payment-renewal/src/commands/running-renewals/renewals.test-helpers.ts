@@ -97,6 +97,7 @@ export async function harness(now = new Date('2027-01-15T09:00:00Z')): Promise<H
     asked.set(agreementId, (asked.get(agreementId) ?? 0) + 1);
     return decisions.get(agreementId) ?? { charge: true };
   });
+  await nc.flush(); // the answerer is registered before any run asks
   return {
     db,
     nc,
