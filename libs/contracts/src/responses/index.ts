@@ -153,6 +153,7 @@ const historyType = z.enum([
   'withdrawn',
   'terminated',
   'ended',
+  'charge_refunded',
 ]);
 export const historyEntryResponse = z
   .object({ type: historyType, at: instant, summary: z.string() })

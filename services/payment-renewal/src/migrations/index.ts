@@ -148,4 +148,25 @@ export const migrations: Migration[] = [
       create index sandbox_charges_by_psp_id on sandbox_charges (psp_charge_id);
     `,
   },
+  {
+    id: 'payment_003_charge_intents',
+    sql: `
+      -- A charge is an intent before it is a PSP call: 'awaiting_decision' (the agreement not asked yet),
+      -- 'charging' (decided and committed; the PSP may be answering), then succeeded | failed | pending,
+      -- or 'not_charged' (the agreement said no). What the receipt needs is kept with the charge, so its
+      -- outcome can be recorded from the row alone (a late webhook, a crash recovered).
+      alter table charges add column details jsonb;
+      alter table charges add column updated_at timestamptz not null default now();
+      create index charges_in_flight on charges (updated_at)
+        where status in ('awaiting_decision', 'charging');
+      -- Why a refund was made: 'pro_rata' (withdrawal, termination) or 'rejected' (a charge the
+      -- agreement did not take, refunded in full).
+      alter table refunds add column reason text not null default 'pro_rata';
+      alter table refunds add column details jsonb;
+      alter table refunds add column updated_at timestamptz not null default now();
+      -- The location's time zone, for dates in renewal texts and receipts.
+      alter table renewals add column time_zone text;
+      create index refunds_in_flight on refunds (updated_at) where status = 'refunding';
+    `,
+  },
 ];
