@@ -150,7 +150,7 @@ try {
   The parking platform is running in ${production ? 'production' : 'dev'} mode (ready in ${((Date.now() - t0) / 1000).toFixed(1)} s).
 
   Web portal       ${p}                 operator by host: http://demo.localhost${portalPortSuffix}, http://fjord.localhost${portalPortSuffix}
-                   ${production ? '' : `${p}/?operator=fjord (dev mode)     attendant page: ${p}/#/control`}
+                   ${production ? '' : `${p}/?operator=fjord (dev mode)     attendant page: ${p}/#/control, console: ${p}/#/admin`}
 
   Gateway (API)    ${g}                 ready: ${g}/health/ready
   API docs         ${g}/docs            ${g}/openapi.json
