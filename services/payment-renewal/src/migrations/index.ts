@@ -169,4 +169,12 @@ export const migrations: Migration[] = [
       create index refunds_in_flight on refunds (updated_at) where status = 'refunding';
     `,
   },
+  {
+    id: 'payment_004_notification_lease',
+    sql: `
+      -- Texts are claimed for a while (a lease) and sent with no transaction open: see
+      -- notifications/notifications.ts.
+      alter table notifications add column claimed_until timestamptz;
+    `,
+  },
 ];

@@ -34,60 +34,70 @@ export async function enqueueNotifications(tx: pg.PoolClient, notifications: Not
 }
 
 const MAX_ATTEMPTS = 5;
+/** How long a claimed text is left to the replica that claimed it before another may send it. */
+const LEASE_SECONDS = 30;
 
-/** Sends pending notifications, a batch at a time; several replicas may run it (skip locked). */
+/**
+ * Sends pending notifications, a batch at a time; several replicas may run it. A batch is claimed in one
+ * statement (a lease of LEASE_SECONDS, skip locked), then each text is sent with no transaction open —
+ * a request to identity inside one would hold a transaction id for as long as identity takes to answer,
+ * and every event reader on the cluster waits below the oldest open one — and its outcome recorded in a
+ * statement of its own. A crash between a send and its record sends that text again once the lease ends.
+ */
 export async function sendPendingNotifications(
   pool: pg.Pool,
   rpc: RpcClient,
   logger: Logger,
   batch = 50,
 ): Promise<number> {
-  const client = await pool.connect();
-  try {
-    await client.query('begin');
-    const { rows } = await client.query(
-      `select id, operator_id, user_id, template, params, attempts from notifications
-       where sent_at is null and failed_at is null
-         -- after a failed try, wait longer each time (30 s, 2 min, 4.5 min, 8 min)
-         and created_at <= now() - attempts * attempts * interval '30 seconds'
-       order by created_at limit $1 for update skip locked`,
-      [batch],
-    );
-    for (const n of rows) {
-      const ctx: RequestContext = {
-        operatorId: n.operator_id,
-        caller: { kind: 'system', service: 'payment-renewal' },
-        correlationId: n.id,
-      };
-      try {
-        await rpc.request(
-          IDENTITY_SUBJECTS.notify,
-          { userId: n.user_id, template: n.template, params: n.params },
-          ctx,
-        );
-        await client.query(
-          'update notifications set sent_at = now(), attempts = attempts + 1 where id = $1',
-          [n.id],
-        );
-      } catch (err) {
-        // A refusal (unknown template, erased person) will not change on a retry; an outage may.
-        const final =
-          (isAppError(err) && ['VALIDATION', 'NOT_FOUND'].includes(err.code)) ||
-          n.attempts + 1 >= MAX_ATTEMPTS;
-        if (final) logger.warn({ err, template: n.template }, 'notification not sent');
-        await client.query(
-          `update notifications set attempts = attempts + 1, error = $2,
-             failed_at = case when $3 then now() end where id = $1`,
-          [n.id, String((err as Error).message), final],
-        );
-      }
+  const { rows } = await pool.query<{
+    id: string;
+    operator_id: string;
+    user_id: string;
+    template: string;
+    params: Record<string, unknown>;
+    attempts: number;
+    created_at: Date;
+  }>(
+    `update notifications set claimed_until = now() + make_interval(secs => $2)
+      where id in (
+        select id from notifications
+         where sent_at is null and failed_at is null
+           and (claimed_until is null or claimed_until < now())
+           -- after a failed try, wait longer each time (30 s, 2 min, 4.5 min, 8 min)
+           and created_at <= now() - attempts * attempts * interval '30 seconds'
+         order by created_at limit $1 for update skip locked)
+      returning id, operator_id, user_id, template, params, attempts, created_at`,
+    [batch, LEASE_SECONDS],
+  );
+  rows.sort((a, b) => a.created_at.getTime() - b.created_at.getTime());
+  for (const n of rows) {
+    const ctx: RequestContext = {
+      operatorId: n.operator_id,
+      caller: { kind: 'system', service: 'payment-renewal' },
+      correlationId: n.id,
+    };
+    try {
+      await rpc.request(
+        IDENTITY_SUBJECTS.notify,
+        { userId: n.user_id, template: n.template, params: n.params },
+        ctx,
+      );
+      await pool.query(
+        'update notifications set sent_at = now(), attempts = attempts + 1, claimed_until = null where id = $1',
+        [n.id],
+      );
+    } catch (err) {
+      // A refusal (unknown template, erased person) will not change on a retry; an outage may.
+      const final =
+        (isAppError(err) && ['VALIDATION', 'NOT_FOUND'].includes(err.code)) || n.attempts + 1 >= MAX_ATTEMPTS;
+      if (final) logger.warn({ err, template: n.template }, 'notification not sent');
+      await pool.query(
+        `update notifications set attempts = attempts + 1, error = $2, claimed_until = null,
+           failed_at = case when $3 then now() end where id = $1`,
+        [n.id, String((err as Error).message), final],
+      );
     }
-    await client.query('commit');
-    return rows.length;
-  } catch (err) {
-    await client.query('rollback').catch(() => {});
-    throw err;
-  } finally {
-    client.release();
   }
+  return rows.length;
 }
