@@ -64,8 +64,9 @@ export async function sendPendingNotifications(
         select id from notifications
          where sent_at is null and failed_at is null
            and (claimed_until is null or claimed_until < now())
-           -- after a failed try, wait longer each time (30 s, 2 min, 4.5 min, 8 min)
-           and created_at <= now() - attempts * attempts * interval '30 seconds'
+           -- after a failed try, wait longer each time (5 s, 20 s, 45 s, 80 s): a text the customer
+           -- acts on (a failed renewal, a receipt) should not wait minutes for one lost request
+           and created_at <= now() - attempts * attempts * interval '5 seconds'
          order by created_at limit $1 for update skip locked)
       returning id, operator_id, user_id, template, params, attempts, created_at`,
     [batch, LEASE_SECONDS],
@@ -91,7 +92,10 @@ export async function sendPendingNotifications(
       // A refusal (unknown template, erased person) will not change on a retry; an outage may.
       const final =
         (isAppError(err) && ['VALIDATION', 'NOT_FOUND'].includes(err.code)) || n.attempts + 1 >= MAX_ATTEMPTS;
-      if (final) logger.warn({ err, template: n.template }, 'notification not sent');
+      logger.warn(
+        { err, template: n.template, attempt: n.attempts + 1, final },
+        final ? 'notification not sent' : 'notification not sent yet; will try again',
+      );
       await pool.query(
         `update notifications set attempts = attempts + 1, error = $2, claimed_until = null,
            failed_at = case when $3 then now() end where id = $1`,
