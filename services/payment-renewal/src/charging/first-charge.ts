@@ -10,7 +10,6 @@ import { isAppError, nok, type Money, type RequestContext } from '@parking/contr
 import { AGREEMENT_SUBJECTS, type ChargeDecisions } from '@parking/contracts/agreement';
 import type { ChargeFailed, ChargeSucceeded } from '@parking/contracts/payment';
 import { inTransaction } from '@parking/event-store';
-import { traceparentOf } from '@parking/messaging';
 import type pg from 'pg';
 import type { Deps } from '../deps.js';
 import { chargeKey, uuidFrom } from '../domain/ids.js';
@@ -37,9 +36,6 @@ export interface FirstCharge {
   /** When the purchase was recorded (the agreement's 15-minute timeout counts from it). */
   requestedAt?: string;
 }
-
-/** What the charge's events say of their cause, and the trace they continue. */
-type Causation = { correlationId?: string; causationId?: string; traceparent?: string; tracestate?: string };
 
 export interface FirstChargeOutcome {
   status: 'succeeded' | 'failed' | 'pending' | 'not_charged';
@@ -107,11 +103,8 @@ async function load(db: pg.Pool | pg.PoolClient, agreementId: string): Promise<C
 export async function settleFirstCharge(
   deps: Deps,
   c: FirstCharge,
-  o: { decided: boolean } & Causation,
+  o: { decided: boolean; correlationId?: string; causationId?: string },
 ): Promise<FirstChargeOutcome> {
-  // The charge's events continue the trace of whoever started it (the purchase's request, or the
-  // consumer of AgreementRequested), also when the PSP answers after this call's span has ended.
-  o = { ...traceparentOf(), ...o };
   // Waits, through the unique key, for a consumer's transaction that inserts the same row to commit.
   await recordFirstChargeIntent(deps.pool, c, o.decided ? 'charging' : 'awaiting_decision');
   let row = (await load(deps.pool, c.agreementId))!;
@@ -183,7 +176,7 @@ export async function recordFirstChargeOutcome(
   tx: pg.PoolClient,
   chargeId: string,
   result: ChargeResult,
-  o: Causation = {},
+  o: { correlationId?: string; causationId?: string } = {},
 ): Promise<ChargeRow | null> {
   const row = (
     await tx.query<ChargeRow>(
@@ -240,7 +233,12 @@ export async function recordFirstChargeOutcome(
   return updated;
 }
 
-async function appendSettlement(deps: Deps, tx: pg.PoolClient, row: ChargeRow, o: Causation): Promise<void> {
+async function appendSettlement(
+  deps: Deps,
+  tx: pg.PoolClient,
+  row: ChargeRow,
+  o: { correlationId?: string; causationId?: string },
+): Promise<void> {
   const c = row.details!;
   const at = (row.settled_at ?? deps.clock.now()).toISOString();
   const common = {
@@ -269,8 +267,6 @@ async function appendSettlement(deps: Deps, tx: pg.PoolClient, row: ChargeRow, o
             operatorId: c.operatorId,
             correlationId: o.correlationId,
             causationId: o.causationId,
-            traceparent: o.traceparent,
-            tracestate: o.tracestate,
             actor: { kind: 'system', id: 'payment-renewal' },
           },
         },
