@@ -13,8 +13,6 @@ import {
 } from '@parking/platform';
 import { AGREEMENT_EVENTS } from '@parking/contracts/agreement';
 import { IDENTITY_EVENTS } from '@parking/contracts/identity';
-import { CATALOGUE_EVENTS } from '@parking/contracts/catalogue';
-import { priceChangedReaction } from './reactions/price-changed/price-changed.reaction.js';
 import { configSchema } from './config.js';
 import type { Deps } from './deps.js';
 import { toIntegrationMessage } from './integration/integration-events.js';
@@ -31,10 +29,6 @@ import { chargeFirstPeriodReaction } from './reactions/agreement-requested/charg
 import { agreementChangedReaction } from './reactions/agreement-changed/agreement-changed.reaction.js';
 import { RenewalScheduler } from './commands/running-renewals/renewal-scheduler.js';
 import { runRenewals } from './commands/running-renewals/run-renewals.js';
-import { resumeFirstCharges } from './charging/first-charge.js';
-import { slowedDown } from './charging/slow-psp.js';
-import { resumeRefunds } from './charging/refunds.js';
-import { reconcile } from './charging/reconcile.js';
 
 export async function bootstrap(): Promise<void> {
   const config = loadConfig(configSchema);
@@ -69,11 +63,7 @@ export async function bootstrap(): Promise<void> {
     nc,
     health,
     psp: new PspRouter(
-      {
-        sandbox:
-          config.NODE_ENV === 'production' ? null : slowedDown(new SandboxPsp(pool), config.PSP_DELAY_MS),
-        stripe,
-      },
+      { sandbox: config.NODE_ENV === 'production' ? null : new SandboxPsp(pool), stripe },
       config.PSP_PROVIDER,
     ),
     stripe,
@@ -84,54 +74,34 @@ export async function bootstrap(): Promise<void> {
   await outbox.start();
   shutdown.add('outbox', () => outbox.stop());
 
-  const firstChargeReaction = chargeFirstPeriodReaction(deps);
   const firstCharges = new DurableConsumer({
     nc,
     pool,
     durable: `${config.CONSUMER_PREFIX}-agreement-requested`,
     filterSubject: AGREEMENT_EVENTS.requested,
-    handle: firstChargeReaction,
+    handle: chargeFirstPeriodReaction(deps),
     // Each purchase's first charge is independent of the others' (its key is agreement + period).
     concurrency: 16,
     logger,
   });
   await firstCharges.start();
-  shutdown.add('agreement-requested consumer', async () => {
-    await firstCharges.stop();
-    await firstChargeReaction.drain();
-  });
-  // First charges a crash left between their intent and their outcome.
-  let resuming: Promise<unknown> | null = null;
-  const resumer = setInterval(() => {
-    resuming ??= Promise.all([resumeFirstCharges(deps), resumeRefunds(deps)])
-      .catch((err) => logger.warn({ err }, 'resuming first charges failed; trying again'))
-      .finally(() => (resuming = null));
-  }, config.FIRST_CHARGE_RESUME_MS);
-  resumer.unref();
-  shutdown.add('first-charge and refund resumer', async () => {
-    clearInterval(resumer);
-    await resuming;
-  });
+  shutdown.add('agreement-requested consumer', () => firstCharges.stop());
 
   const retryAtOnce = (operatorId: string, agreementId: string) =>
     void runRenewals(deps, { operatorId, agreementId, asOf: deps.clock.now() }).catch((err) =>
       logger.warn({ err, agreementId }, 'the retry after a card change failed; the scheduler tries again'),
     );
-  const agreementChangedHandler = agreementChangedReaction(deps, retryAtOnce);
   const agreementChanges = new DurableConsumer({
     nc,
     pool,
     durable: `${config.CONSUMER_PREFIX}-agreement-changes`,
     filterSubject: 'parking.agreement.*',
-    handle: agreementChangedHandler,
+    handle: agreementChangedReaction(deps, retryAtOnce),
     maxAckPending: 16,
     logger,
   });
   await agreementChanges.start();
-  shutdown.add('agreement-changes consumer', async () => {
-    await agreementChanges.stop();
-    await agreementChangedHandler.drain();
-  });
+  shutdown.add('agreement-changes consumer', () => agreementChanges.stop());
 
   const listOperators = operatorsFromIdentity(rpc);
   const scheduler = new RenewalScheduler(
@@ -142,37 +112,6 @@ export async function bootstrap(): Promise<void> {
   if (config.RENEWAL_INTERVAL_MS > 0) scheduler.start();
   shutdown.add('renewal scheduler', () => scheduler.stop());
   shutdown.add('receipt purge', scheduleReceiptPurge(pool, systemClock, logger));
-
-  // The reconciliation, on its own: anything it finds is logged for the operator's attention.
-  const reconciler = setInterval(
-    () => {
-      void (async () => {
-        for (const operatorId of (await listOperators()).items.map((o) => o.id)) {
-          const report = await reconcile(deps, operatorId);
-          if (report.problems.length > 0)
-            logger.error(
-              { operatorId, problems: report.problems },
-              'reconciliation found money not accounted for',
-            );
-        }
-      })().catch((err) => logger.warn({ err }, 'reconciliation failed; the next interval tries again'));
-    },
-    config.RECONCILE_INTERVAL_MS || 2 ** 31 - 1,
-  );
-  reconciler.unref();
-  if (config.RECONCILE_INTERVAL_MS === 0) clearInterval(reconciler);
-  shutdown.add('reconciliation', () => clearInterval(reconciler));
-
-  const priceChanges = new DurableConsumer({
-    nc,
-    pool,
-    durable: `${config.CONSUMER_PREFIX}-price-changed`,
-    filterSubject: CATALOGUE_EVENTS.productPriceChanged,
-    handle: priceChangedReaction,
-    logger,
-  });
-  await priceChanges.start();
-  shutdown.add('price-changed consumer', () => priceChanges.stop());
 
   const erasures = new DurableConsumer({
     nc,

@@ -30,18 +30,5 @@ export const configSchema = baseServiceConfig.extend({
   STRIPE_WEBHOOK_TOLERANCE_S: z.coerce.number().int().min(1).max(86_400).default(300),
   /** How often the scheduler runs renewals for every operator (0: never; runs then come only by request). */
   RENEWAL_INTERVAL_MS: z.coerce.number().int().min(0).default(60_000),
-  /**
-   * Tests only: every PSP call answers this much later (a slow card processor), to show that nothing
-   * waits on it inside a database transaction.
-   */
-  PSP_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(0),
-  /** How often first charges left between intent and outcome (a crash) are taken up again. */
-  FIRST_CHARGE_RESUME_MS: z.coerce.number().int().min(100).default(5_000),
-  /** How often the reconciliation runs for every operator (0: only by request). */
-  RECONCILE_INTERVAL_MS: z.coerce
-    .number()
-    .int()
-    .min(0)
-    .default(15 * 60_000),
 });
 export type Config = z.output<typeof configSchema>;

@@ -16,8 +16,6 @@ import {
 import { adminListReceipts, adminReceiptsCsv } from './projections/receipts/admin-receipts.js';
 import { getReceipt, listReceipts } from './projections/receipts/receipts.js';
 import { receivePspWebhook } from './psp/webhooks.js';
-import { chargeFirstPeriodRequest } from './charging/first-charge-request.js';
-import { reconcileRequest } from './charging/reconcile.js';
 
 @Controller()
 @UseInterceptors(EnvelopeInterceptor)
@@ -92,16 +90,6 @@ export class PaymentController {
   @MessagePattern(PAYMENT_SUBJECTS.runRenewals)
   runRenewals(@Payload() data: unknown, @RpcContext() ctx: RequestContext) {
     return runRenewalsRequest(this.deps, data, ctx);
-  }
-
-  @MessagePattern(PAYMENT_SUBJECTS.chargeFirstPeriod)
-  chargeFirstPeriod(@Payload() data: unknown, @RpcContext() ctx: RequestContext) {
-    return chargeFirstPeriodRequest(this.deps, data, ctx);
-  }
-
-  @MessagePattern(PAYMENT_SUBJECTS.reconcile)
-  reconcile(@Payload() data: unknown, @RpcContext() ctx: RequestContext) {
-    return reconcileRequest(this.deps, data, ctx);
   }
 
   @MessagePattern(PAYMENT_SUBJECTS.pspWebhook)

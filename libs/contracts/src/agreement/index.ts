@@ -19,22 +19,7 @@ export const AGREEMENT_SUBJECTS = {
   terminate: 'agreement.admin.terminate',
   /** Internal (the renewal run): end every agreement of the operator whose paid period is over at `asOf`. */
   endDue: 'agreement.end-due',
-  /**
-   * Internal (payment-renewal, before it charges): may these periods be charged now? The agreement
-   * answers each from its stream at that moment (`ChargeDecisionsRequest` → `ChargeDecisions`).
-   */
-  chargeDecisions: 'agreement.charge-decisions',
 } as const;
-
-export const chargeDecisionsSchema = z.object({
-  items: z
-    .array(z.object({ agreementId: z.string().min(1).max(100), periodNumber: z.number().int().min(1) }))
-    .max(1000),
-});
-export type ChargeDecisionsRequest = z.infer<typeof chargeDecisionsSchema>;
-export interface ChargeDecisions {
-  items: { agreementId: string; periodNumber: number; charge: boolean; reason?: string }[];
-}
 
 export type HistoryType =
   | 'purchased'
@@ -47,9 +32,7 @@ export type HistoryType =
   | 'cancelled'
   | 'withdrawn'
   | 'terminated'
-  | 'ended'
-  /** A payment that came after the agreement stopped wanting it, refunded in full. */
-  | 'charge_refunded';
+  | 'ended';
 export interface HistoryEntry {
   type: HistoryType;
   at: string;
@@ -131,8 +114,6 @@ export const AGREEMENT_EVENTS = {
   withdrawn: 'parking.agreement.AgreementWithdrawn',
   terminated: 'parking.agreement.AgreementTerminated',
   ended: 'parking.agreement.AgreementEnded',
-  /** A succeeded charge the agreement did not take: payment refunds it in full (`rejectedCharge`). */
-  chargeRejected: 'parking.agreement.ChargeRejected',
 } as const;
 
 /** What enforcement needs to answer a check: carried by every agreement integration event. */
@@ -157,8 +138,6 @@ export interface AgreementRequested {
   periodNumber: number;
   period: { from: string; to: string };
   snapshot: ValiditySnapshot;
-  /** The location's time zone (dates in texts and receipts are told in it). */
-  timeZone?: string;
 }
 /**
  * Every other agreement integration event: the snapshot, plus what payment-renewal needs to charge the
@@ -180,21 +159,6 @@ export interface AgreementChanged {
   paidPeriod?: { periodNumber: number; from: string; to: string; amount: Money } | null;
   /** AgreementWithdrawn / AgreementTerminated: what to refund of the last paid period (null: nothing). */
   refund?: { periodNumber: number; amount: Money } | null;
-  /**
-   * AgreementWithdrawn / AgreementTerminated: what to refund of every paid period, when an earlier period
-   * than the last has an unused share too (absent: `refund` says it all).
-   */
-  refunds?: { periodNumber: number; amount: Money }[];
-  /** ChargeRejected: the charge to refund in full, and why the agreement did not take it. */
-  rejectedCharge?: {
-    chargeId: string;
-    periodNumber: number;
-    amount: Money;
-    reason: string;
-    rejectedAt: string;
-  };
-  /** The location's time zone (dates in texts and receipts are told in it). */
-  timeZone?: string;
   /** AgreementEnded / Withdrawn / Terminated: why and when. */
   reason?: string;
   endedAt?: string;

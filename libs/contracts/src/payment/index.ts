@@ -27,47 +27,7 @@ export const PAYMENT_SUBJECTS = {
    * (`psp-signature` of the sandbox, `stripe-signature` of Stripe, told by `scheme`).
    */
   pspWebhook: 'payment.psp.webhook',
-  /**
-   * Internal (the agreement service, right after it recorded a purchase): charge period 1 now and
-   * answer the outcome (`ChargeFirstPeriod` → `FirstPeriodCharge`). Keyed by agreement + period: asked
-   * again, or racing the AgreementRequested event, it charges once.
-   */
-  chargeFirstPeriod: 'payment.charges.first-period',
-  /** Operator (and the scheduler): check that every PSP success is accounted for (`Reconciliation`). */
-  reconcile: 'payment.reconcile',
 } as const;
-
-const moneyOf = z.object({ amount: z.number().int().min(0), currency: z.literal('NOK') });
-export const chargeFirstPeriodSchema = z.object({
-  agreementId: z.string().min(1).max(100),
-  userId: z.string().min(1).max(100),
-  productId: z.string().min(1).max(100),
-  productName: z.string().max(200),
-  paymentMethodId: z.string().min(1).max(100),
-  amount: moneyOf,
-  vatRate: z.number().min(0).max(100),
-  period: z.object({ from: z.string(), to: z.string() }),
-  plates: z.array(z.string().max(20)).max(10),
-  timeZone: z.string().max(100).optional(),
-});
-export type ChargeFirstPeriod = z.infer<typeof chargeFirstPeriodSchema>;
-export interface FirstPeriodCharge {
-  /** `pending`: not settled yet (the PSP answers later); `not_charged`: the agreement said no. */
-  status: 'succeeded' | 'failed' | 'pending' | 'not_charged';
-  chargeId: string;
-  amount: Money;
-  receiptId?: string;
-  reason?: string;
-  at?: string;
-}
-
-export interface Reconciliation {
-  checkedAt: string;
-  /** PSP successes seen. */
-  successes: number;
-  /** Each a problem: a success with no receipt, or with two; money kept for no paid period; … */
-  problems: { kind: string; agreementId: string; periodNumber: number | null; detail: string }[];
-}
 
 export const addPaymentMethodSchema = z.object({
   token: z.string().min(1).max(200),

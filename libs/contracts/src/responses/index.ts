@@ -153,7 +153,6 @@ const historyType = z.enum([
   'withdrawn',
   'terminated',
   'ended',
-  'charge_refunded',
 ]);
 export const historyEntryResponse = z
   .object({ type: historyType, at: instant, summary: z.string() })

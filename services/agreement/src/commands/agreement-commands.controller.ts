@@ -5,7 +5,6 @@ import type { RequestContext } from '@parking/contracts';
 import { AGREEMENT_SUBJECTS } from '@parking/contracts/agreement';
 import { EnvelopeInterceptor, RpcContext } from '@parking/messaging';
 import { DEPS, type Deps } from '../deps.js';
-import { chargeDecisions } from './charging/charge-decisions.js';
 import { changeVehicles } from './changing-vehicles/change-vehicles.js';
 import { cancel, changePaymentMethod, endDue, terminate, withdraw } from './lifecycle/lifecycle.js';
 import { purchase } from './purchasing/purchase.js';
@@ -43,11 +42,6 @@ export class AgreementCommandsController {
   @MessagePattern(AGREEMENT_SUBJECTS.terminate)
   terminate(@Payload() data: unknown, @RpcContext() ctx: RequestContext) {
     return terminate(this.deps, data, ctx);
-  }
-
-  @MessagePattern(AGREEMENT_SUBJECTS.chargeDecisions)
-  chargeDecisions(@Payload() data: unknown, @RpcContext() ctx: RequestContext) {
-    return chargeDecisions(this.deps, data, ctx);
   }
 
   @MessagePattern(AGREEMENT_SUBJECTS.endDue)

@@ -76,42 +76,13 @@ export interface Refund {
   periodNumber: number;
   amount: Money;
 }
-/**
- * `refund`: the newest paid period's unused share (as events recorded before `refunds` existed have it).
- * `refunds`: every paid period's unused share, present when a period before the newest one has some
- * (a renewal paid ahead): payment refunds each charge once, never more than it charged.
- */
 export interface AgreementWithdrawn {
   type: 'AgreementWithdrawn';
-  data: { agreementId: string; withdrawnAt: string; refund: Refund | null; refunds?: Refund[] };
+  data: { agreementId: string; withdrawnAt: string; refund: Refund | null };
 }
 export interface AgreementTerminated {
   type: 'AgreementTerminated';
-  data: {
-    agreementId: string;
-    terminatedAt: string;
-    reason: string;
-    refund: Refund | null;
-    refunds?: Refund[];
-  };
-}
-/** Why a charge that succeeded is not kept: the agreement was no longer entitled to it. */
-export type RejectionReason = 'failed' | 'ended' | 'cancelled' | 'not_due' | 'unknown';
-/**
- * A charge succeeded that the agreement no longer wants (its decision was overtaken: the purchase failed
- * by the timeout, the agreement ended, was cancelled, withdrawn or terminated while the charge was in
- * flight, or a late webhook): payment refunds it in full, with a credit note and a text.
- */
-export interface ChargeRejected {
-  type: 'ChargeRejected';
-  data: {
-    agreementId: string;
-    periodNumber: number;
-    chargeId: string;
-    amount: Money;
-    reason: RejectionReason;
-    rejectedAt: string;
-  };
+  data: { agreementId: string; terminatedAt: string; reason: string; refund: Refund | null };
 }
 export type EndReason = 'expired' | 'cancelled' | 'unpaid';
 export interface AgreementEnded {
@@ -130,8 +101,7 @@ export type AgreementEvent =
   | AgreementCancelled
   | AgreementWithdrawn
   | AgreementTerminated
-  | AgreementEnded
-  | ChargeRejected;
+  | AgreementEnded;
 export type AgreementEventType = AgreementEvent['type'];
 
 interface Common {
@@ -149,8 +119,6 @@ interface Common {
   firstStart: string;
   /** Periods paid for, newest last (the first once active). */
   paidPeriods: { periodNumber: number; from: string; to: string; amount: Money; chargeId: string }[];
-  /** Charges refused after they succeeded (refunded in full); absent in states folded before. */
-  rejectedCharges?: string[];
 }
 
 export interface Paid {
@@ -254,9 +222,6 @@ export function evolve(state: AgreementState, event: AgreementEvent): AgreementS
       const { pastDuePeriod: _p, ...rest } = state as LiveState & { pastDuePeriod?: number };
       return { ...rest, status: 'cancelled_at_period_end', cancelledAt: event.data.cancelledAt };
     }
-    case 'ChargeRejected':
-      if (state.status === 'none') return state;
-      return { ...state, rejectedCharges: [...(state.rejectedCharges ?? []), event.data.chargeId] };
     case 'AgreementWithdrawn':
     case 'AgreementTerminated':
     case 'AgreementEnded': {

@@ -9,7 +9,6 @@ import {
   type LiveState,
   type ProductTerms,
   type Refund,
-  type RejectionReason,
 } from './agreement.js';
 import {
   daysBetween,
@@ -43,8 +42,6 @@ export interface RequestPurchase {
 export interface ActivateAgreement {
   type: 'ActivateAgreement';
   chargeId: string;
-  /** What was charged (the product's price when not told). */
-  amount?: Money;
   now: Date;
 }
 
@@ -141,25 +138,13 @@ export function proRata(amount: number, from: string, to: string, now: Date): nu
   return Math.min(amount, Math.floor((amount * unusedSeconds) / periodSeconds));
 }
 
-/**
- * The unused share of every paid period (PRODUCT.md: the unused share is refunded): the current period
- * pro rata, a period paid ahead and not started in full, a period over nothing. Each at most its charge.
- */
-export function refundsOfPaidPeriods(state: LiveState, now: Date): Refund[] {
-  return state.paidPeriods
-    .map((p) => ({
-      periodNumber: p.periodNumber,
-      amount: { amount: proRata(p.amount.amount, p.from, p.to, now), currency: p.amount.currency },
-    }))
-    .filter((r) => r.amount.amount > 0);
-}
-
-/** `refund` (the newest period's, as before) and, when an earlier period has a share too, `refunds`. */
-function refundFields(state: LiveState, now: Date): { refund: Refund | null; refunds?: Refund[] } {
-  const refunds = refundsOfPaidPeriods(state, now);
-  const newest = state.paidPeriods.at(-1)?.periodNumber;
-  const refund = refunds.find((r) => r.periodNumber === newest) ?? null;
-  return refunds.some((r) => r.periodNumber !== newest) ? { refund, refunds } : { refund };
+function refundOfLastPeriod(state: LiveState, now: Date): Refund | null {
+  const last = state.paidPeriods.at(-1);
+  if (!last) return null;
+  const amount = proRata(last.amount.amount, last.from, last.to, now);
+  return amount > 0
+    ? { periodNumber: last.periodNumber, amount: { amount, currency: last.amount.currency } }
+    : null;
 }
 
 function owned(state: AgreementState, userId: string): Exclude<AgreementState, { status: 'none' }> {
@@ -264,8 +249,7 @@ export function requestPurchase(command: RequestPurchase, state: AgreementState)
 /** The first charge succeeded. A repeat (a redelivered charge event) changes nothing. */
 export function activate(command: ActivateAgreement, state: AgreementState): AgreementEvent[] {
   if (state.status === 'none') throw new AppError('NOT_FOUND', 'agreement not found');
-  if (state.status !== 'pending_payment')
-    return overtaken(state, 1, command.chargeId, command.amount ?? state.product.price, command.now);
+  if (state.status !== 'pending_payment') return [];
   return [
     {
       type: 'AgreementActivated',
@@ -334,11 +318,10 @@ export function changePaymentMethod(command: ChangePaymentMethod, state: Agreeme
 /** The charge of the next period succeeded: validity moves one period forward at once. */
 export function renew(command: RenewAgreement, state: AgreementState, validTo: string): AgreementEvent[] {
   if (state.status === 'none') throw new AppError('NOT_FOUND', 'agreement not found');
+  if (!isLive(state)) return [];
   const paid = state.paidPeriods.at(-1)?.periodNumber ?? 0;
-  // Only an agreement that still renews takes the next period: a cancelled, ended or failed one, or a
-  // period that is not the next, refuses the money (refunded in full) unless it is a charge it holds.
-  if ((state.status !== 'active' && state.status !== 'past_due') || command.periodNumber !== paid + 1)
-    return overtaken(state, command.periodNumber, command.chargeId, command.amount, command.now);
+  // A redelivered charge, or one that is not the next period: nothing to do.
+  if (command.periodNumber !== paid + 1) return [];
   return [
     {
       type: 'AgreementRenewed',
@@ -352,78 +335,6 @@ export function renew(command: RenewAgreement, state: AgreementState, validTo: s
       },
     },
   ];
-}
-
-/**
- * A charge succeeded that the agreement did not take: a charge it already holds (a redelivery) or has
- * already refused changes nothing; any other is refused, to be refunded in full.
- */
-function overtaken(
-  state: Exclude<AgreementState, { status: 'none' }>,
-  periodNumber: number,
-  chargeId: string,
-  amount: Money,
-  now: Date,
-): AgreementEvent[] {
-  if (state.paidPeriods.some((p) => p.chargeId === chargeId)) return [];
-  if ((state.rejectedCharges ?? []).includes(chargeId)) return [];
-  return [
-    {
-      type: 'ChargeRejected',
-      data: {
-        agreementId: state.agreementId,
-        periodNumber,
-        chargeId,
-        amount,
-        reason: rejectionReason(state),
-        rejectedAt: now.toISOString(),
-      },
-    },
-  ];
-}
-
-function rejectionReason(state: Exclude<AgreementState, { status: 'none' }>): RejectionReason {
-  switch (state.status) {
-    case 'failed':
-      return 'failed';
-    case 'ended':
-      return 'ended';
-    case 'cancelled_at_period_end':
-      return 'cancelled';
-    default:
-      return 'not_due';
-  }
-}
-
-export interface ChargeDecision {
-  charge: boolean;
-  /** Why not, when not. */
-  reason?: string;
-}
-
-/**
- * Payment asks before it charges a period: the agreement answers from its own state, folded from its
- * stream at that moment. Period 1 while the purchase is pending and not timed out; a later period only
- * when it is the next one of an agreement that still renews (not cancelled, ended, withdrawn,
- * terminated). A cancel accepted before the answer means no charge; one accepted after it makes the
- * charge's success refused and refunded (see `renew`).
- */
-export function chargeDecision(state: AgreementState, periodNumber: number, now: Date): ChargeDecision {
-  if (state.status === 'none') return { charge: false, reason: 'not_found' };
-  const paid = state.paidPeriods.at(-1)?.periodNumber ?? 0;
-  if (state.paidPeriods.some((p) => p.periodNumber === periodNumber))
-    return { charge: false, reason: 'paid' };
-  if (periodNumber === 1) {
-    if (state.status !== 'pending_payment') return { charge: false, reason: state.status };
-    if (now.getTime() - Date.parse(state.createdAt) >= PAYMENT_TIMEOUT_MS)
-      return { charge: false, reason: 'payment_timeout' };
-    return { charge: true };
-  }
-  if (state.status !== 'active' && state.status !== 'past_due')
-    return { charge: false, reason: state.status };
-  if (!state.product.autoRenew) return { charge: false, reason: 'one_off' };
-  if (periodNumber !== paid + 1) return { charge: false, reason: 'not_the_next_period' };
-  return { charge: true };
 }
 
 export function failRenewal(command: FailRenewal, state: AgreementState): AgreementEvent[] {
@@ -478,7 +389,7 @@ export function withdraw(command: Withdraw, state: AgreementState): AgreementEve
       data: {
         agreementId: current.agreementId,
         withdrawnAt: command.now.toISOString(),
-        ...refundFields(current, command.now),
+        refund: refundOfLastPeriod(current, command.now),
       },
     },
   ];
@@ -495,7 +406,7 @@ export function terminate(command: Terminate, state: AgreementState): AgreementE
         agreementId: state.agreementId,
         terminatedAt: command.now.toISOString(),
         reason: command.reason,
-        ...(command.refund === 'pro_rata' ? refundFields(state, command.now) : { refund: null }),
+        refund: command.refund === 'pro_rata' ? refundOfLastPeriod(state, command.now) : null,
       },
     },
   ];

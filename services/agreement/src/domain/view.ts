@@ -7,7 +7,7 @@ import type {
   RenewalDue,
   ValiditySnapshot,
 } from '@parking/contracts/agreement';
-import type { AgreementEvent, AgreementState, Refund } from './agreement.js';
+import type { AgreementEvent, AgreementState } from './agreement.js';
 import { periodWindow } from './period.js';
 
 /** Renewal charges are made 72 hours before a period ends, or at its start when it is 3 days or shorter. */
@@ -94,8 +94,6 @@ export function toSnapshot(state: Existing): ValiditySnapshot {
 
 const nok = (amount: number) =>
   `kr ${(amount / 100).toLocaleString('nb-NO', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
-const refundedTotal = (d: { refund: Refund | null; refunds?: Refund[] }) =>
-  (d.refunds ?? (d.refund ? [d.refund] : [])).reduce((sum, r) => sum + r.amount.amount, 0);
 const plates = (vs: { plate: string }[]) => vs.map((v) => v.plate).join(', ');
 
 /** The public history entry of an event: what happened, in words, never the internal format. */
@@ -126,22 +124,16 @@ export function historyEntry(event: AgreementEvent, at: string): HistoryEntry {
       return entry('renewal_failed', `The renewal charge failed (${event.data.reason}); it will be retried`);
     case 'AgreementCancelled':
       return entry('cancelled', `Cancelled; ends ${event.data.endsAt}`);
-    case 'AgreementWithdrawn': {
-      const refunded = refundedTotal(event.data);
-      return entry('withdrawn', refunded ? `Withdrawn; ${nok(refunded)} refunded` : 'Withdrawn');
-    }
-    case 'AgreementTerminated': {
-      const refunded = refundedTotal(event.data);
+    case 'AgreementWithdrawn':
+      return entry(
+        'withdrawn',
+        event.data.refund ? `Withdrawn; ${nok(event.data.refund.amount.amount)} refunded` : 'Withdrawn',
+      );
+    case 'AgreementTerminated':
       return entry(
         'terminated',
-        `Terminated by the operator: ${event.data.reason}` + (refunded ? `; ${nok(refunded)} refunded` : ''),
-      );
-    }
-    case 'ChargeRejected':
-      return entry(
-        'charge_refunded',
-        `A payment of ${nok(event.data.amount.amount)} for period ${event.data.periodNumber} came after the ` +
-          `agreement was ${event.data.reason === 'not_due' ? 'no longer due' : event.data.reason}; it is refunded in full`,
+        `Terminated by the operator: ${event.data.reason}` +
+          (event.data.refund ? `; ${nok(event.data.refund.amount.amount)} refunded` : ''),
       );
     case 'AgreementEnded':
       return entry(

@@ -21,7 +21,6 @@ const SUBJECTS: Record<AgreementEvent['type'], string> = {
   AgreementWithdrawn: AGREEMENT_EVENTS.withdrawn,
   AgreementTerminated: AGREEMENT_EVENTS.terminated,
   AgreementEnded: AGREEMENT_EVENTS.ended,
-  ChargeRejected: AGREEMENT_EVENTS.chargeRejected,
 };
 
 /** How the outbox keeps an agreement's state, so each message is built from it without a stream read. */
@@ -52,7 +51,6 @@ export function toIntegrationMessage(
       periodNumber: 1,
       period: { from: state.validFrom, to: state.validTo },
       snapshot,
-      timeZone: state.product.timeZone,
     };
     return { subject, data };
   }
@@ -68,27 +66,12 @@ export function toIntegrationMessage(
     employeeNumber: state.employeeNumber,
     autoRenew: state.product.autoRenew,
     vatRate: state.product.vatRate,
-    timeZone: state.product.timeZone,
     renewal: renewalDue(state),
     paidPeriod: last
       ? { periodNumber: last.periodNumber, from: last.from, to: last.to, amount: last.amount }
       : null,
     ...(domainEvent.type === 'AgreementWithdrawn' || domainEvent.type === 'AgreementTerminated'
-      ? {
-          refund: domainEvent.data.refund,
-          ...(domainEvent.data.refunds ? { refunds: domainEvent.data.refunds } : {}),
-        }
-      : {}),
-    ...(domainEvent.type === 'ChargeRejected'
-      ? {
-          rejectedCharge: {
-            chargeId: domainEvent.data.chargeId,
-            periodNumber: domainEvent.data.periodNumber,
-            amount: domainEvent.data.amount,
-            reason: domainEvent.data.reason,
-            rejectedAt: domainEvent.data.rejectedAt,
-          },
-        }
+      ? { refund: domainEvent.data.refund }
       : {}),
     ...(state.status === 'ended' ? { endedAt: state.endedAt, reason: state.endReason } : {}),
   };

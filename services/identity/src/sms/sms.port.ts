@@ -101,9 +101,6 @@ export const TEMPLATES: Record<string, (p: Record<string, unknown>, operator?: T
   price_change: (p) => `Prisen for ${p.product} endres til ${p.amount} fra fornyelser etter ${p.from}.`,
   card_expiring: (p) =>
     `Kortet ${p.card} utløper før ${p.product} fornyes ${p.renewsAt} (${p.amount}). Legg inn et nytt kort i appen.`,
-  refund: (p) =>
-    `Vi har betalt tilbake ${p.amount} for ${p.product} til kortet ditt. Kreditnota nr. ${p.number}.`,
-  agreement_terminated: (p) => `Parkeringsavtalen ${p.product} er avsluttet av operatøren fra ${p.at}.`,
   renewal_refused: (p) =>
     `${p.product} fornyes ikke: ansattnummeret står ikke lenger på listen. Avtalen gjelder til ${p.until}.`,
 };

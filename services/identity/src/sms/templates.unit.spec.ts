@@ -16,8 +16,6 @@ const SENT: Record<string, Record<string, unknown>> = {
     renewsAt: '2027-02-25',
   },
   agreement_ended: { product: 'Ansatt år' },
-  refund: { amount: 'kr 1 250,00', product: 'Ansatt måned', number: 12 },
-  agreement_terminated: { product: 'Ansatt måned', at: '2.12.2026' },
   agreement_ending: { product: 'Ansatt år', until: '2027-02-28' },
 };
 

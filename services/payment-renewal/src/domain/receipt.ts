@@ -2,7 +2,6 @@
 // rounded to the øre, and net + VAT = total.
 import { nok, vatOf, type Money } from '@parking/contracts';
 import type { Receipt } from '@parking/contracts/payment';
-import { localDay } from './dates.js';
 
 export interface ReceiptFacts {
   id: string;
@@ -18,17 +17,6 @@ export interface ReceiptFacts {
   /** VAT-inclusive amount in øre; for a refund, the amount refunded (shown as a negative total). */
   amount: number;
   vatRate: number;
-  /** The location's time zone: the line states the period in its calendar days (default Oslo). */
-  timeZone?: string;
-}
-
-/** The period's first and last day in the location's calendar, Bokmål d.m.yyyy (`validTo` is exclusive). */
-function periodText(facts: ReceiptFacts): string {
-  const zone = facts.timeZone ?? 'Europe/Oslo';
-  const from = Date.parse(facts.period.from);
-  const to = Date.parse(facts.period.to);
-  if (Number.isNaN(from) || Number.isNaN(to)) return `${facts.period.from} – ${facts.period.to}`;
-  return `${localDay(new Date(from), zone)} – ${localDay(new Date(Math.max(from, to - 1)), zone)}`;
 }
 
 export function buildReceipt(facts: ReceiptFacts): Receipt {
@@ -36,7 +24,10 @@ export function buildReceipt(facts: ReceiptFacts): Receipt {
   const vat = vatOf(facts.amount, facts.vatRate);
   const net = facts.amount - vat;
   const money = (amount: number): Money => nok(sign * amount);
-  const text = `${facts.kind === 'refund' ? 'Refusjon: ' : ''}${facts.product.name} (${periodText(facts)})`;
+  const text =
+    facts.kind === 'refund'
+      ? `Refusjon: ${facts.product.name} (${facts.period.from.slice(0, 10)} – ${facts.period.to.slice(0, 10)})`
+      : `${facts.product.name} (${facts.period.from.slice(0, 10)} – ${facts.period.to.slice(0, 10)})`;
   return {
     id: facts.id,
     number: facts.number,

@@ -149,28 +149,7 @@ export const migrations: Migration[] = [
     `,
   },
   {
-    id: 'payment_003_charge_intents',
-    sql: `
-      -- A charge is an intent before it is a PSP call: 'awaiting_decision' (the agreement not asked yet),
-      -- 'charging' (decided and committed; the PSP may be answering), then succeeded | failed | pending,
-      -- or 'not_charged' (the agreement said no). What the receipt needs is kept with the charge, so its
-      -- outcome can be recorded from the row alone (a late webhook, a crash recovered).
-      alter table charges add column details jsonb;
-      alter table charges add column updated_at timestamptz not null default now();
-      create index charges_in_flight on charges (updated_at)
-        where status in ('awaiting_decision', 'charging');
-      -- Why a refund was made: 'pro_rata' (withdrawal, termination) or 'rejected' (a charge the
-      -- agreement did not take, refunded in full).
-      alter table refunds add column reason text not null default 'pro_rata';
-      alter table refunds add column details jsonb;
-      alter table refunds add column updated_at timestamptz not null default now();
-      -- The location's time zone, for dates in renewal texts and receipts.
-      alter table renewals add column time_zone text;
-      create index refunds_in_flight on refunds (updated_at) where status = 'refunding';
-    `,
-  },
-  {
-    id: 'payment_004_notification_lease',
+    id: 'payment_003_notification_lease',
     sql: `
       -- Texts are claimed for a while (a lease) and sent with no transaction open: see
       -- notifications/notifications.ts.

@@ -42,7 +42,5 @@ export interface PspPort {
     pspChargeId: string;
     amount: Money;
     idempotencyKey: string;
-    /** The operator's own account at the PSP (the charge's). */
-    operatorAccount?: string;
   }): Promise<{ status: 'succeeded' | 'failed'; pspRefundId: string }>;
 }

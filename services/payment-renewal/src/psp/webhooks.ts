@@ -11,7 +11,6 @@ import { pspNotificationSchema, pspWebhookSchema } from '@parking/contracts/paym
 import type { DueRenewal } from '../commands/running-renewals/renewal-batch.js';
 import { record } from '../commands/running-renewals/renewal-batch.js';
 import type { Deps } from '../deps.js';
-import { recordFirstChargeOutcome } from '../charging/first-charge.js';
 import { declineReason } from './stripe-psp.js';
 import { chargeRef } from './stripe-refs.js';
 
@@ -111,24 +110,10 @@ export async function receivePspWebhook(
   try {
     await tx.query('begin');
     const charge = (
-      await tx.query(
-        `select * from charges where idempotency_key = $1
-           and (status = 'pending' or (status = 'charging' and period_number = 1)) for update`,
-        [note.idempotencyKey],
-      )
+      await tx.query(`select * from charges where idempotency_key = $1 and status = 'pending' for update`, [
+        note.idempotencyKey,
+      ])
     ).rows[0];
-    // A first charge is recorded from its own row, whatever became of the agreement's renewal row
-    // meanwhile (a vehicle change while pending used to clear it, leaving the money unrecorded).
-    if (charge && charge.period_number === 1 && charge.details) {
-      const succeeded = note.type === 'charge.succeeded';
-      await recordFirstChargeOutcome(deps, tx, charge.id, {
-        status: succeeded ? 'succeeded' : 'failed',
-        pspChargeId: note.pspChargeId ?? charge.psp_charge_id ?? '',
-        ...(succeeded ? {} : { reason: note.reason ?? 'declined' }),
-      });
-      await tx.query('commit');
-      return { settled: true };
-    }
     const row = charge
       ? ((
           await tx.query(

@@ -4,8 +4,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { AppError, isAppError, parseOrThrow, type RequestContext } from '@parking/contracts';
 import { purchaseRequestSchema, type Agreement, type PurchaseRequest } from '@parking/contracts/agreement';
 import { CATALOGUE_SUBJECTS, type Product } from '@parking/contracts/catalogue';
-import { PAYMENT_SUBJECTS, type FirstPeriodCharge, type PaymentMethod } from '@parking/contracts/payment';
-import { runAgreementCommand } from '../run-command.js';
+import { PAYMENT_SUBJECTS, type PaymentMethod } from '@parking/contracts/payment';
 import { evolve, initialState, type AgreementEvent, type AgreementState } from '../../domain/agreement.js';
 import { decide, type RequestPurchase } from '../../domain/decide.js';
 import { toView } from '../../domain/view.js';
@@ -28,11 +27,7 @@ export async function purchase(deps: Deps, input: unknown, ctx: RequestContext):
     const result = await recordPurchase(deps, ctx, command, capacity);
     if (result.state.status === 'none') throw new AppError('INTERNAL', 'the purchase was not recorded');
     maybeCrashAfterPurchase();
-    const started = Date.now();
-    const charged = await chargeFirstPeriodNow(deps, ctx, result.state, request.waitMs);
-    if (charged) return answer(charged);
-    const left = Math.max(0, request.waitMs - (Date.now() - started));
-    const settled = await deps.waiters.waitForSettled(agreementId.id, left);
+    const settled = await deps.waiters.waitForSettled(agreementId.id, request.waitMs);
     return answer(settled ?? toView(result.state));
   } catch (err) {
     // A refused purchase leaves no trace: the key may be used again for a corrected request.
@@ -109,71 +104,6 @@ async function recordPurchase(
     client.release();
   }
   return { state: events.reduce((s, e) => evolve(s, e as unknown as AgreementEvent), initialState()) };
-}
-
-/**
- * The purchase in one round trip: the agreement, having just decided that period 1 is due (the
- * purchase), asks payment to charge it now (keyed by agreement + period) and records the outcome
- * itself. Null when payment gives no settled answer within the wait (or none at all): the
- * AgreementRequested event path then settles it, under the same key, without charging twice.
- */
-async function chargeFirstPeriodNow(
-  deps: Deps,
-  ctx: RequestContext,
-  state: AgreementState,
-  waitMs: number,
-): Promise<Agreement | null> {
-  if (state.status !== 'pending_payment' || waitMs <= 0) return null;
-  const system: RequestContext = {
-    operatorId: ctx.operatorId,
-    caller: { kind: 'system', service: 'agreement' },
-    correlationId: ctx.correlationId,
-    traceparent: ctx.traceparent,
-  };
-  let charge: FirstPeriodCharge;
-  try {
-    charge = await deps.rpc.request<FirstPeriodCharge>(
-      PAYMENT_SUBJECTS.chargeFirstPeriod,
-      {
-        agreementId: state.agreementId,
-        userId: state.userId,
-        productId: state.product.id,
-        productName: state.product.name,
-        paymentMethodId: state.paymentMethodId,
-        amount: state.product.price,
-        vatRate: state.product.vatRate,
-        period: { from: state.validFrom, to: state.validTo },
-        plates: state.vehicles.map((v) => v.plate),
-        timeZone: state.product.timeZone,
-      },
-      system,
-      { timeoutMs: waitMs },
-    );
-  } catch (err) {
-    deps.logger.warn(
-      { err, agreementId: state.agreementId },
-      'no direct answer on the first charge; the event path settles it',
-    );
-    return null;
-  }
-  if (charge.status !== 'succeeded' && charge.status !== 'failed') return null;
-  const now = deps.clock.now();
-  const { view } = await runAgreementCommand(
-    deps,
-    ctx,
-    state.agreementId,
-    () =>
-      charge.status === 'succeeded'
-        ? { type: 'ActivateAgreement', chargeId: charge.chargeId, amount: charge.amount, now }
-        : { type: 'FailPurchase', reason: 'payment_declined', now },
-    {
-      operatorId: ctx.operatorId,
-      correlationId: ctx.correlationId,
-      traceparent: ctx.traceparent,
-      actor: { kind: 'system', id: 'payment-renewal' },
-    },
-  );
-  return view;
 }
 
 function answer(view: Agreement): Agreement {

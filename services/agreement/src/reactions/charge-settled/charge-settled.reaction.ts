@@ -19,7 +19,7 @@ export function chargeSettledReaction(deps: Deps) {
       agreementId = data.agreementId;
       command =
         data.periodNumber === 1
-          ? { type: 'ActivateAgreement', chargeId: data.chargeId, amount: data.amount, now: deps.clock.now() }
+          ? { type: 'ActivateAgreement', chargeId: data.chargeId, now: deps.clock.now() }
           : {
               type: 'RenewAgreement',
               periodNumber: data.periodNumber,

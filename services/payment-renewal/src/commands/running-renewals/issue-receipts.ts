@@ -32,7 +32,6 @@ export async function issueReceipts(
       period: { from: x.row.period_from.toISOString(), to: x.row.period_to.toISOString() },
       amount: x.amount,
       vatRate: Number(x.row.vat_rate),
-      timeZone: x.row.time_zone ?? undefined,
     }),
   );
   await tx.query(

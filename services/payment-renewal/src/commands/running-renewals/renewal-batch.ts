@@ -1,21 +1,15 @@
-// One batch of due renewals, and no card charged inside a database transaction. The batch's renewals
-// are held by session advisory locks on a connection that is in no transaction (so replicas share the
-// work and nothing holds a transaction id open while a PSP answers; a killed process's locks go with
-// its connection). Then, for each renewal: the agreement is asked whether its next period may be
-// charged now (its own decision, taken from its stream at that moment); the intent is recorded and
-// committed (charge row `charging` under the attempt's key); the PSP is called; the outcomes —
-// charges, receipts, events, next attempts, texts — are recorded in one short transaction. A crash
-// after the intent leaves the renewal due and its charge `charging`: the next run calls the PSP again
-// under the same key, which moves no money twice, and records the outcome once.
+// One batch of due renewals, in one transaction: take the rows (skip locked, so replicas share the
+// work), charge each through the PSP under its attempt's idempotency key, then record charges,
+// receipts, events, the next attempt and notifications together. A crash before the commit leaves the
+// rows due: the next run charges the same keys, the PSP answers with the first result and moves no
+// money again, and only then is anything recorded — once.
 import { nok, type RequestContext } from '@parking/contracts';
-import { AGREEMENT_SUBJECTS, type ChargeDecisions } from '@parking/contracts/agreement';
 import type { ChargeFailed, ChargeSucceeded, RenewalRefused } from '@parking/contracts/payment';
-import { inTransaction, type NewEvent } from '@parking/event-store';
+import type { NewEvent } from '@parking/event-store';
 import type pg from 'pg';
 import type { CatalogueLookups } from '../../catalogue/catalogue-lookups.js';
 import type { Deps } from '../../deps.js';
 import { chargeKey, uuidFrom } from '../../domain/ids.js';
-import { localDay } from '../../domain/dates.js';
 import { formatNok, nextAttemptAt, renewalAmount } from '../../domain/renewal-schedule.js';
 import { enqueueNotifications, type Notification } from '../../notifications/notifications.js';
 import type { ChargeResult } from '../../psp/psp.port.js';
@@ -40,8 +34,7 @@ export interface DueRenewal {
   amount: number;
   due_at: Date;
   retry_at: Date[];
-  time_zone: string | null;
-  charge_status: 'succeeded' | 'failed' | 'pending' | 'charging' | null;
+  charge_status: 'succeeded' | 'failed' | 'pending' | null;
   charge_attempt: number | null;
   charge_amount: number | null;
 }
@@ -55,9 +48,7 @@ export type Outcome =
       result: ChargeResult;
     }
   | { kind: 'refused'; row: DueRenewal }
-  | { kind: 'already_charged'; row: DueRenewal }
-  /** The agreement said no (cancelled, ended, withdrawn, terminated…): nothing charged. */
-  | { kind: 'not_due'; row: DueRenewal };
+  | { kind: 'already_charged'; row: DueRenewal };
 
 export type Attempted = Extract<Outcome, { result: ChargeResult }>;
 
@@ -66,7 +57,7 @@ export interface BatchResult {
   charged: number;
   failed: number;
   refused: number;
-  /** Renewals left due: their step could not finish now (catalogue, agreement or PSP unreachable). */
+  /** Renewals left due: their step could not finish now (catalogue or PSP unreachable). */
   deferred: string[];
 }
 
@@ -76,109 +67,60 @@ export interface BatchOptions {
   ctx: RequestContext;
   lookups: CatalogueLookups;
   seller: { name: string; organisationNumber: string; address: string };
-  /** The operator's own account at its PSP: every charge is made on it. */
-  pspAccount: string;
   batchSize: number;
   /** Not taken again in this run. */
   skip: string[];
-  /** One agreement only (a retry at once after a card change). */
+  /** One agreement only, waiting for its row (a retry at once after a card change). */
   agreementId?: string;
   pspConcurrency?: number;
 }
-
-/** The advisory-lock namespace of renewals being charged (the second key is the agreement's hash). */
-export const RENEWAL_LOCKS = 7342;
-
-const CANDIDATES = `
-  select r.agreement_id from renewals r
-  where r.operator_id = $1 and r.next_attempt_at <= $2 and r.period_number is not null
-    and not (r.agreement_id = any($3::uuid[]))
-    and (hashtext(r.agreement_id::text)::bigint & 4294967295) not in (
-      select objid::bigint from pg_locks
-      where locktype = 'advisory' and classid = ${RENEWAL_LOCKS} and objsubid = 2)
-  order by r.next_attempt_at limit $4`;
 
 const TAKE = `
   select r.*, c.status as charge_status, c.attempt as charge_attempt, c.amount as charge_amount
   from renewals r
   left join charges c on c.agreement_id = r.agreement_id and c.period_number = r.period_number
-  where r.agreement_id = any($1::uuid[]) and r.operator_id = $2 and r.next_attempt_at <= $3
-    and r.period_number is not null`;
+  where r.operator_id = $1 and r.next_attempt_at <= $2 and r.period_number is not null`;
 
-/**
- * One batch on `session`, a connection outside any transaction that holds the batch's locks until it
- * ends. Every write is its own short transaction on the pool.
- */
-export async function chargeDueBatch(
-  deps: Deps,
-  session: pg.PoolClient,
-  o: BatchOptions,
-): Promise<BatchResult> {
-  const candidates = o.agreementId
-    ? [o.agreementId]
-    : (await session.query(CANDIDATES, [o.operatorId, o.asOf, o.skip, o.batchSize])).rows.map(
-        (r) => r.agreement_id as string,
+export async function chargeDueBatch(deps: Deps, tx: pg.PoolClient, o: BatchOptions): Promise<BatchResult> {
+  const { rows } = o.agreementId
+    ? await tx.query<DueRenewal>(`${TAKE} and r.agreement_id = $3 for update of r`, [
+        o.operatorId,
+        o.asOf,
+        o.agreementId,
+      ])
+    : await tx.query<DueRenewal>(
+        `${TAKE} and not (r.agreement_id = any($3::uuid[]))
+         order by r.next_attempt_at limit $4 for update of r skip locked`,
+        [o.operatorId, o.asOf, o.skip, o.batchSize],
       );
-  const result: BatchResult = { taken: 0, charged: 0, failed: 0, refused: 0, deferred: [] };
-  if (candidates.length === 0) return result;
-  const locked = (
-    await session.query(
-      `select id from unnest($1::uuid[]) as id where pg_try_advisory_lock(${RENEWAL_LOCKS}, hashtext(id::text))`,
-      [candidates],
-    )
-  ).rows.map((r) => r.id as string);
-  try {
-    // Read again under the locks: another worker may have settled a candidate a moment ago.
-    const { rows } = await session.query<DueRenewal>(TAKE, [locked, o.operatorId, o.asOf]);
-    result.taken = o.agreementId ? rows.length : candidates.length;
-    if (rows.length === 0) return result;
+  const result: BatchResult = { taken: rows.length, charged: 0, failed: 0, refused: 0, deferred: [] };
+  if (rows.length === 0) return result;
 
-    const methods = await pspRefs(session, o.operatorId, rows);
-    const defer = (row: DueRenewal, err: unknown) => {
-      deps.logger.warn({ err, agreementId: row.agreement_id }, 'renewal deferred to the next run');
-      result.deferred.push(row.agreement_id);
-    };
-    const planned = (
-      await mapLimit(rows, 16, async (row) => {
-        try {
-          return await plan(o, row);
-        } catch (err) {
-          defer(row, err);
-          return null;
-        }
-      })
-    ).filter((x): x is Planned => x !== null);
-    const decided = await askTheAgreements(deps, o, planned, defer);
-    await recordIntents(deps.pool, o.operatorId, decided);
-    const outcomes = await mapLimit(decided, o.pspConcurrency ?? 16, async (x): Promise<Outcome | null> => {
-      if (x.kind !== 'charge') return x;
+  const methods = await pspRefs(tx, o.operatorId, rows);
+  const outcomes = (
+    await mapLimit(rows, o.pspConcurrency ?? 16, async (row): Promise<Outcome | null> => {
       try {
-        return await charge(deps, o, x, methods.get(x.row.payment_method_id) ?? null);
+        return await renew(deps, o, row, methods.get(row.payment_method_id) ?? null);
       } catch (err) {
-        defer(x.row, err);
+        deps.logger.warn({ err, agreementId: row.agreement_id }, 'renewal deferred to the next run');
+        result.deferred.push(row.agreement_id);
         return null;
       }
-    });
-    const recorded = outcomes.filter((x): x is Outcome => x !== null);
-    await inTransaction(deps.pool, (tx) => record(deps, tx, o, recorded));
-    for (const x of recorded) {
-      if (x.kind === 'charged') result.charged++;
-      else if (x.kind === 'failed') result.failed++;
-      else if (x.kind === 'refused') result.refused++;
-    }
-    return result;
-  } finally {
-    if (locked.length > 0)
-      await session.query(
-        `select pg_advisory_unlock(${RENEWAL_LOCKS}, hashtext(id::text)) from unnest($1::uuid[]) as id`,
-        [locked],
-      );
+    })
+  ).filter((x): x is Outcome => x !== null);
+
+  await record(deps, tx, o, outcomes);
+  for (const x of outcomes) {
+    if (x.kind === 'charged') result.charged++;
+    else if (x.kind === 'failed') result.failed++;
+    else if (x.kind === 'refused') result.refused++;
   }
+  return result;
 }
 
-async function pspRefs(db: pg.PoolClient, operatorId: string, rows: DueRenewal[]) {
+async function pspRefs(tx: pg.PoolClient, operatorId: string, rows: DueRenewal[]) {
   const ids = [...new Set(rows.map((r) => r.payment_method_id).filter((id) => /^[0-9a-f-]{36}$/i.test(id)))];
-  const { rows: found } = await db.query(
+  const { rows: found } = await tx.query(
     `select id, psp_ref from payment_methods
      where operator_id = $1 and id = any($2::uuid[]) and deleted_at is null and status = 'active'`,
     [operatorId, ids],
@@ -186,104 +128,26 @@ async function pspRefs(db: pg.PoolClient, operatorId: string, rows: DueRenewal[]
   return new Map<string, string>(found.map((m) => [m.id, m.psp_ref]));
 }
 
-type ToCharge = {
-  kind: 'charge';
-  row: DueRenewal;
-  attempt: number;
-  amount: number;
-  /** Decided before (a charge in flight or pending): called again under the same key, not asked. */
-  decided: boolean;
-};
-type Planned = ToCharge | Extract<Outcome, { kind: 'refused' | 'already_charged' }>;
-type Decided = ToCharge | Extract<Outcome, { kind: 'refused' | 'already_charged' | 'not_due' }>;
-
-/** What this renewal needs: nothing (charged), a refusal (staff list), or a charge of some attempt. */
-async function plan(o: BatchOptions, row: DueRenewal): Promise<Planned> {
+/** Decides and charges one renewal; records nothing (record() does, for the whole batch). */
+async function renew(deps: Deps, o: BatchOptions, row: DueRenewal, pspRef: string | null): Promise<Outcome> {
   if (row.charge_status === 'succeeded') return { kind: 'already_charged', row };
-  const inFlight = row.charge_status === 'charging' || row.charge_status === 'pending';
-  if (
-    !inFlight &&
-    row.employee_number &&
-    !(await o.lookups.stillEmployed(row.product_id, row.employee_number))
-  )
+  if (row.employee_number && !(await o.lookups.stillEmployed(row.product_id, row.employee_number)))
     return { kind: 'refused', row };
-  // A retry charges what the first attempt asked; a charge in flight is asked about again, same key.
+  // A retry charges what the first attempt asked; a pending charge is asked about again, same key.
   const attempt = row.charge_status === 'failed' ? row.charge_attempt! + 1 : (row.charge_attempt ?? 1);
   const amount =
     row.charge_amount ??
     renewalAmount(nok(row.amount), await o.lookups.priceInForce(row.product_id), row.valid_from).amount;
-  return { kind: 'charge', row, attempt, amount, decided: inFlight };
-}
-
-/**
- * The agreement decides, for each new charge, whether its next period is due now. Unanswered: the
- * renewals wait for the next run (never a charge without the agreement's word).
- */
-async function askTheAgreements(
-  deps: Deps,
-  o: BatchOptions,
-  planned: Planned[],
-  defer: (row: DueRenewal, err: unknown) => void,
-): Promise<Decided[]> {
-  const ask = planned.filter((x): x is ToCharge => x.kind === 'charge' && !x.decided);
-  if (ask.length === 0) return planned;
-  let answers: ChargeDecisions;
-  try {
-    answers = await deps.rpc.request<ChargeDecisions>(
-      AGREEMENT_SUBJECTS.chargeDecisions,
-      { items: ask.map((x) => ({ agreementId: x.row.agreement_id, periodNumber: x.row.period_number })) },
-      o.ctx,
-      { timeoutMs: 30_000 },
-    );
-  } catch (err) {
-    for (const x of ask) defer(x.row, err);
-    return planned.filter((x) => x.kind !== 'charge' || x.decided);
-  }
-  const yes = new Set(answers.items.filter((a) => a.charge).map((a) => `${a.agreementId}:${a.periodNumber}`));
-  return planned.map((x) =>
-    x.kind !== 'charge' || x.decided || yes.has(`${x.row.agreement_id}:${x.row.period_number}`)
-      ? x
-      : { kind: 'not_due' as const, row: x.row },
-  );
-}
-
-/** The intent, committed before any PSP call: the charge row `charging` under the attempt's key. */
-async function recordIntents(pool: pg.Pool, operatorId: string, decided: Decided[]): Promise<void> {
-  const fresh = decided.filter((x): x is ToCharge => x.kind === 'charge' && !x.decided);
-  if (fresh.length === 0) return;
-  await pool.query(
-    `insert into charges (operator_id, id, agreement_id, period_number, idempotency_key, amount, status, attempt)
-     select $1, v.id, v.agreement_id, v.period_number, v.idempotency_key, v.amount, 'charging', v.attempt
-     from unnest($2::uuid[], $3::uuid[], $4::int[], $5::text[], $6::int[], $7::int[])
-       as v(id, agreement_id, period_number, idempotency_key, amount, attempt)
-     on conflict (agreement_id, period_number) do update set
-       idempotency_key = excluded.idempotency_key, amount = excluded.amount, status = 'charging',
-       reason = null, attempt = excluded.attempt
-     where charges.status = 'failed'`,
-    [
-      operatorId,
-      fresh.map((x) => uuidFrom(`charge:${chargeKey(x.row.agreement_id, x.row.period_number)}`)),
-      fresh.map((x) => x.row.agreement_id),
-      fresh.map((x) => x.row.period_number),
-      fresh.map((x) => attemptKey(x.row.agreement_id, x.row.period_number, x.attempt)),
-      fresh.map((x) => x.amount),
-      fresh.map((x) => x.attempt),
-    ],
-  );
-}
-
-/** Charges one renewal through the PSP, on the operator's account; records nothing. */
-async function charge(deps: Deps, o: BatchOptions, x: ToCharge, pspRef: string | null): Promise<Outcome> {
   const result: ChargeResult = pspRef
     ? await deps.psp.charge({
         pspRef,
-        amount: nok(x.amount),
-        idempotencyKey: attemptKey(x.row.agreement_id, x.row.period_number, x.attempt),
-        operatorAccount: o.pspAccount,
+        amount: nok(amount),
+        idempotencyKey: attemptKey(row.agreement_id, row.period_number, attempt),
+        operatorAccount: 'sandbox',
       })
     : { status: 'failed', reason: 'declined', pspChargeId: '' };
   const kind = result.status === 'succeeded' ? 'charged' : result.status === 'pending' ? 'pending' : 'failed';
-  return { kind, row: x.row, attempt: x.attempt, amount: x.amount, result };
+  return { kind, row, attempt, amount, result };
 }
 
 /** The PSP key of an attempt: the period's key first; a retry of a declined charge needs a new one. */
@@ -317,7 +181,7 @@ export async function record(
 
   for (const x of outcomes) {
     const r = x.row;
-    if (x.kind === 'already_charged' || x.kind === 'pending' || x.kind === 'not_due')
+    if (x.kind === 'already_charged' || x.kind === 'pending')
       next.push({ id: r.agreement_id, at: null, refused: null });
     if (x.kind === 'refused') {
       next.push({ id: r.agreement_id, at: null, refused: 'not_on_staff_list' });
@@ -333,7 +197,7 @@ export async function record(
         operatorId: o.operatorId,
         userId: r.user_id,
         template: 'renewal_refused',
-        params: { product: r.product_name, until: dayOf(r, r.valid_to) },
+        params: { product: r.product_name, until: osloDate(r.valid_to) },
       });
     }
     if (x.kind !== 'charged' && x.kind !== 'failed') continue;
@@ -362,7 +226,7 @@ export async function record(
         params: {
           amount: formatNok(x.amount),
           product: r.product_name,
-          until: dayOf(r, r.valid_to),
+          until: osloDate(r.valid_to),
           // The text links to «Bytt kort» for this agreement.
           agreementId: r.agreement_id,
         },
@@ -425,5 +289,10 @@ const eventName = (chargeId: string, attempt: number) =>
 export const receiptIdOf = (r: DueRenewal) =>
   uuidFrom(`receipt:${chargeKey(r.agreement_id, r.period_number)}`);
 
-/** A date in a text: the calendar day in the agreement's location, d.m.yyyy. */
-const dayOf = (r: DueRenewal, d: Date) => localDay(d, r.time_zone ?? 'Europe/Oslo');
+const osloDay = new Intl.DateTimeFormat('nb-NO', {
+  timeZone: 'Europe/Oslo',
+  day: 'numeric',
+  month: 'numeric',
+  year: 'numeric',
+});
+const osloDate = (d: Date) => osloDay.format(d);

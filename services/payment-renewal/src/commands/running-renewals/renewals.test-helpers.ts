@@ -3,12 +3,7 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { randomUUID } from 'node:crypto';
 import type { RequestContext } from '@parking/contracts';
-import {
-  AGREEMENT_SUBJECTS,
-  type AgreementChanged,
-  type ChargeDecisionsRequest,
-  type RenewalDue,
-} from '@parking/contracts/agreement';
+import type { AgreementChanged, RenewalDue } from '@parking/contracts/agreement';
 import type { Operator } from '@parking/contracts/identity';
 import { eventStoreMigrations, PostgresEventStore, runMigrations } from '@parking/event-store';
 import { messagingMigrations, RpcClient, type ConsumedEvent } from '@parking/messaging';
@@ -31,36 +26,7 @@ export interface Harness {
   nc: NatsConnection;
   deps: Deps;
   operatorId: string;
-  /**
-   * The agreement service's answers to "may this period be charged now?" (agreementId → answer);
-   * an agreement not listed may be charged.
-   */
-  decisions: Map<string, { charge: boolean; reason?: string }>;
-  /** How many times the agreement service was asked, per agreement. */
-  asked: Map<string, number>;
   close(): Promise<void>;
-}
-
-/**
- * Answers `agreement.charge-decisions` for one operator, as the agreement service would from its
- * streams; silent for other operators (other suites on the same NATS answer theirs).
- */
-export function answerChargeDecisions(
-  nc: NatsConnection,
-  operatorIds: string[],
-  decide: (agreementId: string, periodNumber: number) => { charge: boolean; reason?: string },
-) {
-  return nc.subscribe(AGREEMENT_SUBJECTS.chargeDecisions, {
-    callback: (_err, msg) => {
-      const operatorId = msg.headers?.get('x-operator-id') ?? '';
-      if (!operatorIds.includes(operatorId)) return;
-      const packet = msg.json<{ id: string; data: ChargeDecisionsRequest }>();
-      const items = packet.data.items.map((i) => ({ ...i, ...decide(i.agreementId, i.periodNumber) }));
-      msg.respond(
-        JSON.stringify({ id: packet.id, response: { ok: true, data: { items } }, isDisposed: true }),
-      );
-    },
-  });
 }
 
 export async function harness(now = new Date('2027-01-15T09:00:00Z')): Promise<Harness> {
@@ -91,22 +57,12 @@ export async function harness(now = new Date('2027-01-15T09:00:00Z')): Promise<H
     psp: new SandboxPsp(db.pool),
     operators: new OperatorDirectory(async () => ({ items: [seller], defaultOperatorId: operatorId })),
   };
-  const decisions = new Map<string, { charge: boolean; reason?: string }>();
-  const asked = new Map<string, number>();
-  const sub = answerChargeDecisions(nc, [operatorId], (agreementId) => {
-    asked.set(agreementId, (asked.get(agreementId) ?? 0) + 1);
-    return decisions.get(agreementId) ?? { charge: true };
-  });
-  await nc.flush(); // the answerer is registered before any run asks
   return {
     db,
     nc,
     deps,
     operatorId,
-    decisions,
-    asked,
     async close() {
-      sub.unsubscribe();
       await nc.close();
       await db.drop();
     },
@@ -204,10 +160,7 @@ export async function tell(
     deliveryCount: 1,
     streamSequence: 1,
   };
-  const reaction = agreementChangedReaction(h.deps, retry);
-  await inTx(h.db.pool, (tx) => reaction(event, tx));
-  // Refunds run after the event's transaction: wait for them, as the test reads their outcome.
-  await reaction.drain();
+  await inTx(h.db.pool, (tx) => agreementChangedReaction(h.deps, retry)(event, tx));
 }
 
 export async function inTx<T>(pool: pg.Pool, work: (tx: pg.PoolClient) => Promise<T>): Promise<T> {

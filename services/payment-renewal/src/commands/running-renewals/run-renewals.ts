@@ -5,7 +5,6 @@ import { AppError, hasRole, isAppError, parseOrThrow, type RequestContext } from
 import { AGREEMENT_SUBJECTS } from '@parking/contracts/agreement';
 import { runRenewalsSchema, type RenewalRun } from '@parking/contracts/payment';
 import { inTransaction } from '@parking/event-store';
-import type pg from 'pg';
 import { CatalogueLookups } from '../../catalogue/catalogue-lookups.js';
 import type { Deps } from '../../deps.js';
 import { chargeDueBatch, type BatchResult } from './renewal-batch.js';
@@ -60,53 +59,27 @@ export async function runRenewals(deps: Deps, options: RunOptions): Promise<Rene
     totals.failed += b.failed + b.refused;
     skip.push(...b.deferred);
   };
-  const batch = {
-    operatorId,
-    asOf,
-    ctx,
-    lookups,
-    seller,
-    pspAccount: operator?.psp?.account ?? 'sandbox',
-    skip,
-    batchSize: options.batchSize ?? 200,
-  };
+  const batch = { operatorId, asOf, ctx, lookups, seller, skip, batchSize: options.batchSize ?? 200 };
 
   if (options.agreementId) {
-    // Called from the transaction that made it due: wait for that commit (its row lock) first.
-    await inTransaction(deps.pool, (tx) =>
-      tx.query('select 1 from renewals where agreement_id = $1 for update', [options.agreementId]),
-    );
     add(
-      await withSession(deps, (s) => chargeDueBatch(deps, s, { ...batch, agreementId: options.agreementId })),
+      await inTransaction(deps.pool, (tx) =>
+        chargeDueBatch(deps, tx, { ...batch, agreementId: options.agreementId }),
+      ),
     );
     return { ...totals, ended: 0 };
   }
-  const worker = () =>
-    withSession(deps, async (session) => {
-      for (;;) {
-        const b = await chargeDueBatch(deps, session, batch);
-        add(b);
-        if (b.taken === 0) return;
-      }
-    });
+  const worker = async () => {
+    for (;;) {
+      const b = await inTransaction(deps.pool, (tx) => chargeDueBatch(deps, tx, batch));
+      add(b);
+      if (b.taken === 0) return;
+    }
+  };
   await Promise.all(Array.from({ length: options.workers ?? 4 }, worker));
   const ended = await endDueAgreements(deps, ctx, asOf);
   await warnExpiringCards(deps, operatorId, asOf);
   return { ...totals, ended };
-}
-
-/** A connection of its own, in no transaction, for a worker's renewal locks. */
-async function withSession<T>(deps: Deps, work: (session: pg.PoolClient) => Promise<T>): Promise<T> {
-  const session = await deps.pool.connect();
-  let broken = false;
-  try {
-    return await work(session);
-  } catch (err) {
-    broken = true; // its locks may be held still: the connection is closed, not reused
-    throw err;
-  } finally {
-    session.release(broken);
-  }
 }
 
 /** The agreement service ends what is over (its handler; before it exists, nothing ends). */

@@ -61,7 +61,7 @@ export async function addPaymentMethod(
   if (
     returnUrl &&
     operator &&
-    operator.psp?.provider !== 'sandbox' &&
+    operator.psp.provider !== 'sandbox' &&
     !returnUrlAllowed(returnUrl, operator.hosts)
   )
     throw new AppError('VALIDATION', "The return URL is not on the operator's portal", {
@@ -69,8 +69,8 @@ export async function addPaymentMethod(
     });
   const added = await deps.psp.addCard({
     token,
-    operatorAccount: operator?.psp?.account ?? 'sandbox',
-    provider: operator?.psp?.provider ?? 'sandbox',
+    operatorAccount: operator?.psp.account ?? 'sandbox',
+    provider: operator?.psp.provider ?? 'sandbox',
     ...(returnUrl ? { returnUrl } : {}),
   });
   if (added.status === 'declined') throw new AppError('PAYMENT_DECLINED', 'The card was declined');

@@ -52,7 +52,7 @@ export async function applyAgreementEvent(event: ConsumedEvent, tx: pg.PoolClien
     ).rows[0];
     const refused = row?.refused_reason && row.period_number === renewal.periodNumber;
     const times = { dueAt: new Date(renewal.dueAt), retryAt: renewal.retryAt.map((t) => new Date(t)) };
-    if (refused || ['succeeded', 'pending', 'charging'].includes(charge?.status)) next = null;
+    if (refused || charge?.status === 'succeeded' || charge?.status === 'pending') next = null;
     else if (charge?.status === 'failed') {
       retryNow = event.type === 'PaymentMethodChanged' && d.snapshot.status === 'past_due';
       next = retryNow ? AT_ONCE : nextAttemptAt(times, charge.charged_at);
@@ -76,7 +76,6 @@ export async function applyAgreementEvent(event: ConsumedEvent, tx: pg.PoolClien
     d.snapshot.validFrom,
     d.snapshot.validTo,
     keep(d.autoRenew, 'auto_renew') ?? false,
-    keep(d.timeZone, 'time_zone'),
   ];
   // `renewal` undefined: the event says nothing of it — keep what the row has.
   const renewalColumns =
@@ -94,18 +93,18 @@ export async function applyAgreementEvent(event: ConsumedEvent, tx: pg.PoolClien
   const setRenewal =
     renewal === undefined
       ? ''
-      : `, period_number = $16, period_from = $17, period_to = $18, amount = $19, due_at = $20,
-         retry_at = $21, next_attempt_at = $22,
-         refused_reason = case when renewals.period_number = $16 then renewals.refused_reason end`;
+      : `, period_number = $15, period_from = $16, period_to = $17, amount = $18, due_at = $19,
+         retry_at = $20, next_attempt_at = $21,
+         refused_reason = case when renewals.period_number = $15 then renewals.refused_reason end`;
   await tx.query(
     `insert into renewals (agreement_id, operator_id, version, user_id, product_id, product_name,
-       payment_method_id, employee_number, vat_rate, plates, status, valid_from, valid_to, auto_renew, time_zone
+       payment_method_id, employee_number, vat_rate, plates, status, valid_from, valid_to, auto_renew
        ${renewal === undefined ? '' : ', period_number, period_from, period_to, amount, due_at, retry_at, next_attempt_at'})
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15
-       ${renewal === undefined ? '' : ', $16, $17, $18, $19, $20, $21, $22'})
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14
+       ${renewal === undefined ? '' : ', $15, $16, $17, $18, $19, $20, $21'})
      on conflict (agreement_id) do update set version = $3, product_id = $5, product_name = $6,
        payment_method_id = $7, employee_number = $8, vat_rate = $9, plates = $10, status = $11,
-       valid_from = $12, valid_to = $13, auto_renew = $14, time_zone = $15 ${setRenewal}`,
+       valid_from = $12, valid_to = $13, auto_renew = $14 ${setRenewal}`,
     [...values, ...renewalColumns],
   );
   return { retryNow };

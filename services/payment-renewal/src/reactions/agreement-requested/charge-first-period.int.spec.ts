@@ -18,7 +18,6 @@ import { OperatorDirectory } from '../../operators/operator-directory.js';
 import { addPaymentMethod, listPaymentMethods } from '../../projections/payment-methods/payment-methods.js';
 import { SandboxPsp } from '../../psp/sandbox-psp.js';
 import { chargeFirstPeriodReaction } from './charge-first-period.reaction.js';
-import { answerChargeDecisions } from '../../commands/running-renewals/renewals.test-helpers.js';
 
 const A = '00000000-0000-4000-8000-00000000000a';
 const B = '00000000-0000-4000-8000-00000000000b';
@@ -43,8 +42,6 @@ describe('charging the first period', () => {
     db = await testDatabase('pay');
     await runMigrations(db.pool, [...eventStoreMigrations, ...messagingMigrations, ...migrations]);
     nc = await testNatsConnection();
-    // The agreement service's word on each first charge: every one of these purchases may be charged.
-    answerChargeDecisions(nc, [A, B], () => ({ charge: true }));
     deps = {
       config: parseConfig(configSchema, { DATABASE_URL: db.url }),
       logger: createLogger({ name: 'payment-test', level: 'silent' }),
@@ -114,11 +111,8 @@ describe('charging the first period', () => {
     const tx: pg.PoolClient = await db.pool.connect();
     try {
       await tx.query('begin');
-      const reaction = chargeFirstPeriodReaction(deps);
-      await reaction(event, tx);
+      await chargeFirstPeriodReaction(deps)(event, tx);
       await tx.query('commit');
-      // The PSP is called after the event's transaction: wait for that, as the test reads the outcome.
-      await reaction.drain();
     } catch (err) {
       await tx.query('rollback');
       throw err;
