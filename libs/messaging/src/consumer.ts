@@ -234,22 +234,13 @@ export class DurableConsumer {
 
   private decode(msg: JsMsg): ConsumedEvent {
     const h = msg.headers;
-    const get = (k: string) => h?.get(k) || undefined;
-    return {
-      eventId: get('Nats-Msg-Id') ?? `${this.stream}:${msg.seq}`,
-      type: get(HEADERS.eventType) ?? msg.subject.split('.').pop() ?? '',
+    return eventOf((k) => h?.get(k) || undefined, {
+      eventId: `${this.stream}:${msg.seq}`,
       subject: msg.subject,
-      streamId: get(HEADERS.streamId) ?? '',
-      streamVersion: Number(get(HEADERS.streamVersion) ?? 0),
-      schemaVersion: Number(get(HEADERS.schemaVersion) ?? 1),
-      operatorId: get(HEADERS.operatorId) ?? '',
-      correlationId: get(HEADERS.correlationId),
-      causationId: get(HEADERS.causationId),
-      traceparent: get(HEADERS.traceparent),
       data: msg.json(),
       deliveryCount: msg.info.deliveryCount,
       streamSequence: msg.seq,
-    };
+    });
   }
 
   private async process(msg: JsMsg): Promise<void> {
@@ -355,22 +346,14 @@ export class DurableConsumer {
       const headers = new Map<string, string>(
         Object.entries(row.headers as Record<string, string[]>).map(([k, v]) => [k, v[0] ?? '']),
       );
-      const get = (k: string) => headers.get(k) || undefined;
-      const event: ConsumedEvent = {
+      const event = eventOf((k) => headers.get(k) || undefined, {
+        // A dead letter keeps the id it was first read with (its Nats-Msg-Id, else one from its sequence).
         eventId: row.event_id ?? uuidOfSequence(Number(row.stream_sequence)),
-        type: get(HEADERS.eventType) ?? String(row.subject).split('.').pop() ?? '',
-        subject: row.subject,
-        streamId: get(HEADERS.streamId) ?? '',
-        streamVersion: Number(get(HEADERS.streamVersion) ?? 0),
-        schemaVersion: Number(get(HEADERS.schemaVersion) ?? 1),
-        operatorId: get(HEADERS.operatorId) ?? '',
-        correlationId: get(HEADERS.correlationId),
-        causationId: get(HEADERS.causationId),
-        traceparent: get(HEADERS.traceparent),
+        subject: String(row.subject),
         data: JSON.parse(row.payload),
         deliveryCount: Number(row.deliveries) + 1,
         streamSequence: Number(row.stream_sequence),
-      };
+      });
       const tx = await this.options.pool.connect();
       try {
         await tx.query('begin');
@@ -443,4 +426,27 @@ const isUuid = (s: string) => UUID.test(s);
 function uuidOfSequence(seq: number): string {
   const hex = seq.toString(16).padStart(12, '0');
   return `00000000-0000-4000-8000-${hex}`;
+}
+
+/**
+ * A consumed event from its message headers (`get`) and what the transport knows of it: a live message
+ * and a dead letter being replayed are read the same way. `eventId` is the fallback when the message
+ * carries no `Nats-Msg-Id`.
+ */
+function eventOf(
+  get: (header: string) => string | undefined,
+  m: Pick<ConsumedEvent, 'eventId' | 'subject' | 'data' | 'deliveryCount' | 'streamSequence'>,
+): ConsumedEvent {
+  return {
+    ...m,
+    eventId: get('Nats-Msg-Id') ?? m.eventId,
+    type: get(HEADERS.eventType) ?? m.subject.split('.').pop() ?? '',
+    streamId: get(HEADERS.streamId) ?? '',
+    streamVersion: Number(get(HEADERS.streamVersion) ?? 0),
+    schemaVersion: Number(get(HEADERS.schemaVersion) ?? 1),
+    operatorId: get(HEADERS.operatorId) ?? '',
+    correlationId: get(HEADERS.correlationId),
+    causationId: get(HEADERS.causationId),
+    traceparent: get(HEADERS.traceparent),
+  };
 }
